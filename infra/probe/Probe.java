@@ -1,0 +1,67 @@
+import com.datastax.oss.driver.api.core.CqlSession;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Answers whether a local server really serves: exit 0 when Kafka accepted a produce or Cassandra
+ * answered a CQL query, 1 otherwise. Run by bin/infra with Java's source launcher.
+ */
+public class Probe {
+  public static void main(String[] args) throws Exception {
+    String what = args[0];
+    String address = args[1];
+    try {
+      if (what.equals("kafka")) {
+        probeKafka(address);
+      } else {
+        probeCassandra(address);
+      }
+      System.exit(0);
+    } catch (Exception e) {
+      System.err.println(what + " at " + address + " is not serving yet: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  private static void probeKafka(String bootstrap) throws Exception {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", bootstrap);
+    props.put("request.timeout.ms", "5000");
+    props.put("default.api.timeout.ms", "5000");
+    try (Admin admin = Admin.create(props)) {
+      try {
+        admin.createTopics(List.of(new NewTopic("squall.readiness", 1, (short) 1))).all().get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) throw e;
+      }
+    }
+    props.put("acks", "all");
+    props.put("max.block.ms", "5000");
+    props.put("delivery.timeout.ms", "8000");
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      producer.send(new ProducerRecord<>("squall.readiness", "probe", "ok")).get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void probeCassandra(String address) {
+    String[] hostPort = address.split(":");
+    try (CqlSession session =
+        CqlSession.builder()
+            .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
+            .withLocalDatacenter("datacenter1")
+            .build()) {
+      session.execute("SELECT release_version FROM system.local").one();
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.squall.node;
+
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorSystem;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import akka.stream.alpakka.cassandra.CassandraSessionSettings;
+import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
+import akka.stream.alpakka.cassandra.javadsl.CassandraSessionRegistry;
+import io.squall.http.Health;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.StreamSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+
+/** Asks Kafka, Cassandra and the cluster, in parallel, whether each is usable right now. */
+final class DependencyHealth implements Health {
+  private final ActorSystem<?> system;
+  private final Duration timeout;
+  private final String kafkaBootstrapServers;
+  private final Admin kafka;
+  private final CassandraSession cassandra;
+
+  DependencyHealth(ActorSystem<?> system, String kafkaBootstrapServers, Duration timeout) {
+    this.system = system;
+    this.timeout = timeout;
+    this.kafkaBootstrapServers = kafkaBootstrapServers;
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrapServers);
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "squall-health");
+    this.kafka = Admin.create(props);
+    this.cassandra =
+        CassandraSessionRegistry.get(system)
+            .sessionFor(CassandraSessionSettings.create("akka.persistence.cassandra"));
+    CoordinatedShutdown.get(system).addJvmShutdownHook(() -> kafka.close(Duration.ofSeconds(2)));
+  }
+
+  @Override
+  public CompletionStage<Report> check() {
+    CompletableFuture<Component> kafkaState = kafka().toCompletableFuture();
+    CompletableFuture<Component> cassandraState = cassandra().toCompletableFuture();
+    Component clusterState = cluster();
+    return kafkaState.thenCombine(
+        cassandraState, (k, c) -> new Report(List.of(k, c, clusterState)));
+  }
+
+  private CompletionStage<Component> kafka() {
+    CompletionStage<Component> answer =
+        kafka
+            .describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
+            .nodes()
+            .toCompletionStage()
+            .thenApply(
+                nodes ->
+                    nodes.isEmpty()
+                        ? new Component(
+                            "kafka", false, "no broker in the cluster at " + kafkaBootstrapServers)
+                        : new Component(
+                            "kafka",
+                            true,
+                            nodes.size() + " broker(s) at " + kafkaBootstrapServers));
+    return guarded("kafka", "no broker answered at " + kafkaBootstrapServers, answer);
+  }
+
+  private CompletionStage<Component> cassandra() {
+    CompletionStage<Component> answer =
+        cassandra
+            .selectOne("SELECT release_version FROM system.local")
+            .thenApply(
+                row ->
+                    new Component(
+                        "cassandra",
+                        true,
+                        "Cassandra " + row.map(r -> r.getString(0)).orElse("(unknown version)")));
+    return guarded("cassandra", "no contact point answered a CQL query", answer);
+  }
+
+  private Component cluster() {
+    Cluster cluster = Cluster.get(system);
+    MemberStatus status = cluster.selfMember().status();
+    long up =
+        StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
+            .filter(m -> m.status() == MemberStatus.up())
+            .count();
+    int unreachable = cluster.state().getUnreachable().size();
+    boolean usable = status == MemberStatus.up() || status == MemberStatus.weaklyUp();
+    String detail =
+        "this node is " + status + "; " + up + " member(s) up, " + unreachable + " unreachable";
+    return new Component("cluster", usable, detail);
+  }
+
+  private CompletionStage<Component> guarded(
+      String name, String timeoutDetail, CompletionStage<Component> answer) {
+    Function<Throwable, Component> down =
+        failure -> {
+          Throwable cause = unwrap(failure);
+          String detail =
+              cause instanceof TimeoutException
+                  ? timeoutDetail + " within " + timeout.toMillis() + " ms"
+                  : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+          return new Component(name, false, detail);
+        };
+    return answer
+        .toCompletableFuture()
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionally(down);
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+      return new TimeoutException(cause.getMessage());
+    }
+    return cause;
+  }
+}

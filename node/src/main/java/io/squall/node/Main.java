@@ -1,0 +1,70 @@
+package io.squall.node;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import akka.http.javadsl.ServerBinding;
+import akka.management.cluster.bootstrap.ClusterBootstrap;
+import akka.management.javadsl.AkkaManagement;
+import com.typesafe.config.Config;
+import io.squall.http.HealthRoutes;
+import io.squall.http.HttpServer;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A Squall node: joins its cluster, then serves the API. Tests build nodes with {@link #init}. */
+public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  /** What a started node exposes to its caller. */
+  public record Node(CompletionStage<ServerBinding> http) {}
+
+  public static void main(String[] args) {
+    Config config = NodeConfig.load();
+    ActorSystem.create(guardian(config), "Squall", config);
+  }
+
+  static Behavior<Void> guardian(Config config) {
+    return Behaviors.setup(
+        context -> {
+          ActorSystem<?> system = context.getSystem();
+          try {
+            init(system, NodeSettings.create(config));
+          } catch (RuntimeException e) {
+            log.error("Squall could not start: {}", e.getMessage());
+            system.terminate();
+          }
+          return Behaviors.empty();
+        });
+  }
+
+  /** Wires the node into {@code system}; the same wiring runs in production and in tests. */
+  public static Node init(ActorSystem<?> system, NodeSettings settings) {
+    joinCluster(system, settings);
+    DependencyHealth health =
+        new DependencyHealth(
+            system, settings.kafkaBootstrapServers(), settings.http().healthTimeout());
+    CompletionStage<ServerBinding> http =
+        HttpServer.start(system, settings.http(), new HealthRoutes(health).routes());
+    return new Node(http);
+  }
+
+  private static void joinCluster(ActorSystem<?> system, NodeSettings settings) {
+    if (settings.management()) {
+      AkkaManagement.get(system).start();
+    }
+    switch (settings.join()) {
+      case SELF ->
+          Cluster.get(system)
+              .manager()
+              .tell(Join.create(Cluster.get(system).selfMember().address()));
+      case SEED_NODES -> {} // akka.cluster.seed-nodes joins on its own
+      case BOOTSTRAP -> ClusterBootstrap.get(system).start();
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.squall.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.squall.http.HttpSettings;
+
+/** Typed node settings, read and validated once at startup. */
+public record NodeSettings(
+    Join join, boolean management, String kafkaBootstrapServers, HttpSettings http) {
+
+  /** How the node finds its cluster. */
+  public enum Join {
+    SELF,
+    SEED_NODES,
+    BOOTSTRAP
+  }
+
+  public static NodeSettings create(Config config) {
+    String join = config.getString("squall.cluster.join");
+    Join mode =
+        switch (join) {
+          case "self" -> Join.SELF;
+          case "seed-nodes" -> Join.SEED_NODES;
+          case "bootstrap" -> Join.BOOTSTRAP;
+          default ->
+              throw new ConfigException.BadValue(
+                  "squall.cluster.join",
+                  "must be self, seed-nodes or bootstrap, was '" + join + "'");
+        };
+    if (mode == Join.SEED_NODES && config.getStringList("akka.cluster.seed-nodes").isEmpty()) {
+      throw new ConfigException.BadValue(
+          "akka.cluster.seed-nodes",
+          "is empty but squall.cluster.join is seed-nodes (set SQUALL_SEED_NODES)");
+    }
+    String bootstrap = config.getString("squall.kafka.bootstrap-servers");
+    if (bootstrap.isBlank()) {
+      throw new ConfigException.BadValue("squall.kafka.bootstrap-servers", "must not be empty");
+    }
+    return new NodeSettings(
+        mode,
+        config.getBoolean("squall.cluster.management"),
+        bootstrap,
+        HttpSettings.create(config));
+  }
+}

@@ -1,0 +1,73 @@
+package io.squall.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NodeSettingsTest {
+
+  private static Config with(String overrides) {
+    return ConfigFactory.parseString(overrides).withFallback(ConfigFactory.load()).resolve();
+  }
+
+  @Test
+  void shouldDefaultToACleanLocalNode() {
+    NodeSettings settings = NodeSettings.create(ConfigFactory.load());
+
+    assertEquals(NodeSettings.Join.SELF, settings.join());
+    assertEquals("127.0.0.1:9092", settings.kafkaBootstrapServers());
+    assertEquals(8080, settings.http().port());
+  }
+
+  @Test
+  void shouldRejectAnUnknownJoinModeNamingTheKey() {
+    ConfigException error =
+        assertThrows(
+            ConfigException.class, () -> NodeSettings.create(with("squall.cluster.join = magic")));
+
+    assertTrue(error.getMessage().contains("squall.cluster.join"), error.getMessage());
+    assertTrue(error.getMessage().contains("'magic'"), error.getMessage());
+  }
+
+  @Test
+  void shouldRejectSeedNodeJoinWithoutSeedNodes() {
+    ConfigException error =
+        assertThrows(
+            ConfigException.class,
+            () -> NodeSettings.create(with("squall.cluster.join = seed-nodes")));
+
+    assertTrue(error.getMessage().contains("SQUALL_SEED_NODES"), error.getMessage());
+  }
+
+  @Test
+  void shouldRejectAPortOutOfRangeNamingTheKey() {
+    ConfigException error =
+        assertThrows(
+            ConfigException.class, () -> NodeSettings.create(with("squall.http.port = 70000")));
+
+    assertTrue(error.getMessage().contains("squall.http.port"), error.getMessage());
+  }
+
+  @Test
+  void shouldTakeListsFromCommaSeparatedEnvironmentVariables() {
+    Config config =
+        NodeConfig.withEnvironment(
+            Map.of(
+                "SQUALL_CASSANDRA_CONTACT_POINTS", "cass-0:9042, cass-1:9042",
+                "SQUALL_SEED_NODES", "akka://Squall@10.0.0.1:25520"),
+            ConfigFactory.load());
+
+    assertEquals(
+        List.of("cass-0:9042", "cass-1:9042"),
+        config.getStringList("datastax-java-driver.basic.contact-points"));
+    assertEquals(
+        List.of("akka://Squall@10.0.0.1:25520"), config.getStringList("akka.cluster.seed-nodes"));
+  }
+}

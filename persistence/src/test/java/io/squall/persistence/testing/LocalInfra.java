@@ -1,0 +1,76 @@
+package io.squall.persistence.testing;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * Where the build's real Kafka and Cassandra listen (started once per build by {@code bin/infra}),
+ * and configuration that points an ActorSystem at them with a keyspace of its own.
+ */
+public final class LocalInfra {
+  private LocalInfra() {}
+
+  public static String kafkaBootstrapServers() {
+    return System.getProperty("squall.kafka.bootstrap-servers", "127.0.0.1:9092");
+  }
+
+  public static String cassandraContactPoint() {
+    return System.getProperty("squall.cassandra.contact-point", "127.0.0.1:9042");
+  }
+
+  /** The project's root folder, where {@code bin/} lives. */
+  public static Path projectDir() {
+    String dir = System.getProperty("squall.project.dir");
+    return dir != null ? Path.of(dir) : Path.of("..").toAbsolutePath().normalize();
+  }
+
+  /** A name no other test uses: tests never depend on one another's data or order. */
+  public static String uniqueName(String prefix) {
+    return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  }
+
+  /**
+   * Journal and snapshot store on the real Cassandra, in keyspaces named after {@code keyspace}, on
+   * top of the module's own configuration files.
+   */
+  public static Config cassandraPersistence(String keyspace) {
+    return ConfigFactory.parseString(
+            String.join(
+                "\n",
+                "akka.persistence.cassandra.journal.keyspace = " + keyspace + "_journal",
+                "akka.persistence.cassandra.snapshot.keyspace = " + keyspace + "_snapshot",
+                "datastax-java-driver.basic.contact-points = [\"" + cassandraContactPoint() + "\"]",
+                "akka.loglevel = INFO",
+                "akka.log-dead-letters-during-shutdown = off",
+                "akka.loggers = [\"akka.event.slf4j.Slf4jLogger\"]",
+                "akka.logging-filter = \"akka.event.slf4j.Slf4jLoggingFilter\""))
+        .withFallback(ConfigFactory.parseResources("persistence.conf"))
+        .withFallback(ConfigFactory.parseResources("serialization.conf"))
+        .withFallback(ConfigFactory.load())
+        .resolve();
+  }
+
+  /**
+   * Runs {@code bin/infra ARGS} (for instance {@code stop cassandra}) with the build's ports and
+   * fails the test if it does not succeed.
+   */
+  public static void infra(String... args) {
+    java.util.List<String> command = new java.util.ArrayList<>();
+    command.add(projectDir().resolve("bin/infra").toString());
+    command.addAll(java.util.List.of(args));
+    try {
+      Process process = new ProcessBuilder(command).inheritIO().start();
+      if (!process.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)
+          || process.exitValue() != 0) {
+        throw new IllegalStateException("bin/infra " + String.join(" ", args) + " failed");
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
