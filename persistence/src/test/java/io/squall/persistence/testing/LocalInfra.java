@@ -44,12 +44,44 @@ public final class LocalInfra {
                 "datastax-java-driver.basic.contact-points = [\"" + cassandraContactPoint() + "\"]",
                 "akka.loglevel = INFO",
                 "akka.log-dead-letters-during-shutdown = off",
+                "akka.log-dead-letters = off",
                 "akka.loggers = [\"akka.event.slf4j.Slf4jLogger\"]",
                 "akka.logging-filter = \"akka.event.slf4j.Slf4jLoggingFilter\""))
         .withFallback(ConfigFactory.parseResources("persistence.conf"))
         .withFallback(ConfigFactory.parseResources("serialization.conf"))
         .withFallback(ConfigFactory.load())
         .resolve();
+  }
+
+  /** A cluster member of its own on a free port, on top of {@code config}. */
+  public static Config clusterOfOne(Config config) {
+    return ConfigFactory.parseString(
+            String.join(
+                "\n",
+                "akka.actor.provider = cluster",
+                "akka.remote.artery.canonical.hostname = 127.0.0.1",
+                "akka.remote.artery.canonical.port = 0",
+                "akka.cluster.jmx.multi-mbeans-in-same-jvm = on",
+                "akka.coordinated-shutdown.exit-jvm = off"))
+        .withFallback(config);
+  }
+
+  /** Joins {@code system} to itself and waits until it is an Up member. */
+  public static void joinSelf(akka.actor.typed.ActorSystem<?> system) {
+    akka.cluster.typed.Cluster cluster = akka.cluster.typed.Cluster.get(system);
+    cluster.manager().tell(akka.cluster.typed.Join.create(cluster.selfMember().address()));
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (cluster.selfMember().status() != akka.cluster.MemberStatus.up()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the node did not join its own cluster in 30 s");
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   /**

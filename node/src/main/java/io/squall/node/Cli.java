@@ -1,0 +1,35 @@
+package io.squall.node;
+
+import java.util.Arrays;
+
+/** The {@code squall} command line: one entry point, a subcommand each, {@code --help} for each. */
+public final class Cli {
+  private static final String USAGE =
+      String.join(
+          "\n",
+          "usage: squall COMMAND [ARGS]",
+          "",
+          "commands:",
+          "  node       run one Squall node, configured by environment variables",
+          "  journal    print a device's events from the journal as JSON lines",
+          "",
+          "'squall COMMAND --help' tells more about a command.");
+
+  private Cli() {}
+
+  public static void main(String[] args) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+      System.out.println(USAGE);
+      return;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (args[0]) {
+      case "node" -> Main.main(rest);
+      case "journal" -> System.exit(JournalCommand.run(rest));
+      default -> {
+        System.err.println("squall: unknown command '" + args[0] + "'\n\n" + USAGE);
+        System.exit(2);
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.squall.node;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.squall.persistence.DeviceJournal;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code squall journal DEVICE [--from T] [--to T]}: a device's events from the real journal, in
+ * order, one JSON line each, without joining a cluster.
+ */
+final class JournalCommand {
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: squall journal DEVICE [--from TIME] [--to TIME]",
+          "",
+          "Prints the events of DEVICE from the Cassandra journal, in order, one JSON line each:",
+          "{sequenceNr, persistedAt, type, event}. --from and --to bound when an event was",
+          "persisted (inclusive), as 2026-11-26T10:00:00Z or 2026-11-26 (that day's start, UTC).",
+          "Cassandra and its keyspaces are taken from the same environment variables as a node.");
+
+  private JournalCommand() {}
+
+  /** Runs the command; answers the process's exit code. */
+  static int run(String[] args) {
+    // Log lines go to stderr so that stdout holds only the JSON lines; before any logger exists.
+    System.setProperty("SQUALL_LOG_TARGET", "System.err");
+    String device = null;
+    Instant from = null;
+    Instant to = null;
+    try {
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--help", "-h" -> {
+            System.out.println(USAGE);
+            return 0;
+          }
+          case "--from" -> from = time(args, ++i, "--from");
+          case "--to" -> to = time(args, ++i, "--to");
+          default -> {
+            if (args[i].startsWith("--") || device != null) {
+              throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
+            }
+            device = args[i];
+          }
+        }
+      }
+      if (device == null || device.isBlank()) {
+        throw new IllegalArgumentException("which device? (squall journal DEVICE)");
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("squall journal: " + e.getMessage() + "\n\n" + USAGE);
+      return 2;
+    }
+    return print(device, from, to, System.out);
+  }
+
+  private static Instant time(String[] args, int index, String option) {
+    if (index >= args.length) {
+      throw new IllegalArgumentException(option + " needs a time");
+    }
+    String value = args[index];
+    try {
+      return value.length() == 10
+          ? LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC)
+          : Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          option + " '" + value + "' is neither 2026-11-26T10:00:00Z nor 2026-11-26");
+    }
+  }
+
+  private static int print(String device, Instant from, Instant to, PrintStream out) {
+    Config config =
+        ConfigFactory.parseString(
+                String.join(
+                    "\n",
+                    "akka.actor.provider = local",
+                    "akka.loglevel = WARNING",
+                    "akka.coordinated-shutdown.exit-jvm = off",
+                    "akka.persistence.cassandra.journal.keyspace-autocreate = false",
+                    "akka.persistence.cassandra.journal.tables-autocreate = false",
+                    "datastax-java-driver.advanced.reconnect-on-init = false"))
+            .withFallback(NodeConfig.load());
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "SquallJournal", config);
+    try {
+      long printed =
+          DeviceJournal.events(system, device, from, to)
+              .map(DeviceJournal::toJson)
+              .runFold(
+                  0L,
+                  (count, line) -> {
+                    out.println(line);
+                    return count + 1;
+                  },
+                  system)
+              .toCompletableFuture()
+              .get(10, TimeUnit.MINUTES);
+      out.flush();
+      if (printed == 0) {
+        System.err.println("squall journal: no events of device '" + device + "' in that range");
+      }
+      return 0;
+    } catch (ExecutionException | CompletionException | TimeoutException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      System.err.println(
+          "squall journal: could not read the journal from Cassandra at "
+              + config.getStringList("datastax-java-driver.basic.contact-points")
+              + " (keyspace "
+              + config.getString("akka.persistence.cassandra.journal.keyspace")
+              + "): "
+              + cause.getMessage()
+              + "\nCheck that Cassandra runs and SQUALL_CASSANDRA_CONTACT_POINTS /"
+              + " SQUALL_JOURNAL_KEYSPACE name it.");
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } finally {
+      system.terminate();
+    }
+  }
+}

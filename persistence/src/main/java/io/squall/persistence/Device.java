@@ -1,0 +1,350 @@
+package io.squall.persistence;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.sharding.typed.ShardingEnvelope;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.pattern.StatusReply;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.SnapshotAdapter;
+import akka.persistence.typed.javadsl.CommandHandlerWithReply;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import akka.persistence.typed.javadsl.ReplyEffect;
+import akka.persistence.typed.javadsl.RetentionCriteria;
+import io.squall.persistence.internal.SeenTimestamps;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One device (a weather station, a server, a sensor): records its readings exactly once, however
+ * often they arrive, and answers its live state. Event-sourced on the Cassandra journal, sharded
+ * over the cluster, one entity per device id.
+ */
+public final class Device
+    extends EventSourcedBehaviorWithEnforcedReplies<Device.Command, Device.Event, Device.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "Device");
+
+  // ---- commands ----
+
+  /** What a Device is asked. */
+  public sealed interface Command extends CborSerializable {}
+
+  /**
+   * Records {@code readings}; answers only once they are in the journal, so a Kafka consumer may
+   * commit their offsets then. A journal failure gets no answer (the caller retries).
+   */
+  public record Record(
+      List<Reading> readings, Origin origin, ActorRef<StatusReply<Recorded>> replyTo)
+      implements Command {}
+
+  /** Answers the live state; a device that never recorded a reading has {@code readings == 0}. */
+  public record GetState(ActorRef<StatusReply<Summary>> replyTo) implements Command {}
+
+  /**
+   * Where a batch of readings was read from: the Kafka partition and each reading's offset, in the
+   * order of the readings. A record redelivered after a crash is recognised by its offset and
+   * changes nothing, not even the duplicates count.
+   */
+  public record Origin(String topicPartition, List<Long> offsets) implements CborSerializable {
+    /** Readings that did not come from Kafka. */
+    public static final Origin NONE = new Origin("", List.of());
+
+    public boolean fromKafka() {
+      return !offsets.isEmpty();
+    }
+  }
+
+  /** How a batch was taken: new readings, duplicates of recorded ones, redelivered records. */
+  public record Recorded(int recorded, int duplicates, int redelivered)
+      implements CborSerializable {}
+
+  /** The live state as the API shows it. */
+  public record Summary(
+      String id,
+      long readings,
+      long duplicates,
+      Instant first,
+      Instant last,
+      Map<String, Double> latest)
+      implements CborSerializable {}
+
+  // ---- events ----
+
+  /** What a Device journals. */
+  public sealed interface Event extends CborSerializable {
+    String deviceId();
+  }
+
+  /**
+   * Readings recorded for the first time, and how many duplicates the batch held. {@code version}
+   * is the event's schema version, so the event can evolve; {@code offset} is the highest Kafka
+   * offset of the batch in {@code topicPartition} ("" when not from Kafka).
+   */
+  public record ReadingsRecorded(
+      int version,
+      String deviceId,
+      List<Reading> readings,
+      int duplicates,
+      String topicPartition,
+      long offset)
+      implements Event {
+    public static final int CURRENT_VERSION = 1;
+  }
+
+  // ---- state ----
+
+  /** A metric's most recent value and when it was observed. */
+  public record Latest(double value, Instant at) implements CborSerializable {}
+
+  /**
+   * Counts, time range, latest values, the highest applied offset per Kafka partition, and the
+   * index of every timestamp ever recorded. The index is shared between successive states and grows
+   * in place (see {@link SeenTimestamps}); snapshots store a copy.
+   */
+  public record State(
+      long readings,
+      long duplicates,
+      Instant first,
+      Instant last,
+      Map<String, Latest> latest,
+      Map<String, Long> appliedOffsets,
+      SeenTimestamps seen)
+      implements CborSerializable {
+
+    public static State empty() {
+      return new State(0, 0, null, null, Map.of(), Map.of(), new SeenTimestamps());
+    }
+
+    State apply(ReadingsRecorded event) {
+      Instant newFirst = first;
+      Instant newLast = last;
+      Map<String, Latest> newLatest = new TreeMap<>(latest);
+      for (Reading reading : event.readings()) {
+        seen.add(reading.timestamp());
+        Instant at = reading.timestamp();
+        newFirst = newFirst == null || at.isBefore(newFirst) ? at : newFirst;
+        newLast = newLast == null || at.isAfter(newLast) ? at : newLast;
+        reading
+            .metrics()
+            .forEach(
+                (metric, value) -> {
+                  Latest current = newLatest.get(metric);
+                  if (current == null || !at.isBefore(current.at())) {
+                    newLatest.put(metric, new Latest(value, at));
+                  }
+                });
+      }
+      Map<String, Long> offsets = appliedOffsets;
+      if (!event.topicPartition().isEmpty()) {
+        offsets = new HashMap<>(appliedOffsets);
+        offsets.merge(event.topicPartition(), event.offset(), Math::max);
+      }
+      return new State(
+          readings + event.readings().size(),
+          duplicates + event.duplicates(),
+          newFirst,
+          newLast,
+          Map.copyOf(newLatest),
+          Map.copyOf(offsets),
+          seen);
+    }
+
+    Summary summary(String id) {
+      Map<String, Double> values = new TreeMap<>();
+      latest.forEach((metric, value) -> values.put(metric, value.value()));
+      return new Summary(id, readings, duplicates, first, last, values);
+    }
+  }
+
+  // ---- wiring ----
+
+  /** Registers the entity with Cluster Sharding on this node. */
+  public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system) {
+    return ClusterSharding.get(system)
+        .init(entity(DeviceSettings.create(system.settings().config())));
+  }
+
+  /** The sharded entity, for callers that customise sharding (Kafka-aligned shards). */
+  public static Entity<Command, ShardingEnvelope<Command>> entity(DeviceSettings settings) {
+    return Entity.of(
+        ENTITY_KEY,
+        context ->
+            Behaviors.setup(
+                actor ->
+                    new Device(
+                        context.getEntityId(),
+                        settings,
+                        actor,
+                        () ->
+                            context
+                                .getShard()
+                                .tell(new ClusterSharding.Passivate<>(actor.getSelf())))));
+  }
+
+  /** A Device outside sharding (tests, tools): it never passivates itself. */
+  public static Behavior<Command> create(String deviceId, DeviceSettings settings) {
+    return Behaviors.setup(actor -> new Device(deviceId, settings, actor, () -> {}));
+  }
+
+  public static PersistenceId persistenceId(String deviceId) {
+    return PersistenceId.of(ENTITY_KEY.name(), deviceId);
+  }
+
+  private final String deviceId;
+  private final DeviceSettings settings;
+  private final Runnable passivate;
+
+  private Device(
+      String deviceId, DeviceSettings settings, ActorContext<Command> actor, Runnable passivate) {
+    super(
+        persistenceId(deviceId),
+        SupervisorStrategy.restartWithBackoff(
+            settings.restartBackoffMin(), settings.restartBackoffMax(), 0.2));
+    this.deviceId = deviceId;
+    this.settings = settings;
+    this.passivate = passivate;
+    actor.getLog().debug("Device {} starting", deviceId);
+  }
+
+  @Override
+  public State emptyState() {
+    return State.empty();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Record.class, this::onRecord)
+        .onCommand(GetState.class, this::onGetState)
+        .build();
+  }
+
+  private ReplyEffect<Event, State> onRecord(State state, Record command) {
+    Origin origin = command.origin();
+    boolean fromKafka = origin.fromKafka();
+    if (fromKafka && origin.offsets().size() != command.readings().size()) {
+      return Effect()
+          .reply(
+              command.replyTo(), StatusReply.error("a Kafka batch needs one offset per reading"));
+    }
+    long applied =
+        fromKafka ? state.appliedOffsets().getOrDefault(origin.topicPartition(), -1L) : -1L;
+    long highest = applied;
+    int redelivered = 0;
+    int duplicates = 0;
+    List<Reading> fresh = new ArrayList<>();
+    Set<Instant> inBatch = new HashSet<>();
+    for (int i = 0; i < command.readings().size(); i++) {
+      Reading reading = command.readings().get(i);
+      if (!reading.deviceId().equals(deviceId)) {
+        return Effect()
+            .reply(
+                command.replyTo(),
+                StatusReply.error(
+                    "a reading of device "
+                        + reading.deviceId()
+                        + " was sent to device "
+                        + deviceId));
+      }
+      if (fromKafka) {
+        long offset = origin.offsets().get(i);
+        if (offset <= applied) {
+          redelivered++;
+          continue;
+        }
+        highest = Math.max(highest, offset);
+      }
+      if (state.seen().contains(reading.timestamp()) || !inBatch.add(reading.timestamp())) {
+        duplicates++;
+      } else {
+        fresh.add(reading);
+      }
+    }
+    Recorded recorded = new Recorded(fresh.size(), duplicates, redelivered);
+    if (fresh.isEmpty() && duplicates == 0) {
+      return Effect().reply(command.replyTo(), StatusReply.success(recorded));
+    }
+    ReadingsRecorded event =
+        new ReadingsRecorded(
+            ReadingsRecorded.CURRENT_VERSION,
+            deviceId,
+            List.copyOf(fresh),
+            duplicates,
+            fromKafka ? origin.topicPartition() : "",
+            fromKafka ? highest : -1L);
+    return Effect()
+        .persist(event)
+        .thenReply(command.replyTo(), updated -> StatusReply.success(recorded));
+  }
+
+  private ReplyEffect<Event, State> onGetState(State state, GetState command) {
+    StatusReply<Summary> answer = StatusReply.success(state.summary(deviceId));
+    if (state.readings() == 0) {
+      // Nobody keeps an entity alive for a device that does not exist.
+      return Effect()
+          .none()
+          .thenRun(unused -> passivate.run())
+          .thenReply(command.replyTo(), s -> answer);
+    }
+    return Effect().reply(command.replyTo(), answer);
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(ReadingsRecorded.class, State::apply)
+        .build();
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return Set.of(settings.tagFor(event.deviceId()));
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), settings.keepSnapshots());
+  }
+
+  /**
+   * The index grows in place on this entity's thread: what goes to the snapshot store is a copy.
+   */
+  @Override
+  public SnapshotAdapter<State> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(State state) {
+        return new State(
+            state.readings(),
+            state.duplicates(),
+            state.first(),
+            state.last(),
+            state.latest(),
+            state.appliedOffsets(),
+            state.seen().copy());
+      }
+
+      @Override
+      public State fromJournal(Object from) {
+        return (State) from;
+      }
+    };
+  }
+}

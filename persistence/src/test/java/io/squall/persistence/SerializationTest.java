@@ -1,0 +1,119 @@
+package io.squall.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.javadsl.Adapter;
+import akka.pattern.StatusReply;
+import akka.serialization.Serialization;
+import akka.serialization.SerializationExtension;
+import akka.serialization.Serializers;
+import com.typesafe.config.ConfigFactory;
+import io.squall.persistence.internal.SeenTimestamps;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every command, event and snapshot type round-trips through Jackson CBOR, never Java
+ * serialization.
+ */
+class SerializationTest {
+  private static ActorTestKit testKit;
+
+  @BeforeAll
+  static void start() {
+    testKit =
+        ActorTestKit.create(
+            "SerializationTest",
+            ConfigFactory.parseResources("serialization.conf").withFallback(ConfigFactory.load()));
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static Object roundTrip(Object value) {
+    Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+    byte[] bytes = serialization.serialize(value).get();
+    var serializer = serialization.findSerializerFor(value);
+    assertEquals(
+        "JacksonCborSerializer",
+        serializer.getClass().getSimpleName(),
+        "serializer of " + value.getClass());
+    return serialization
+        .deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, value))
+        .get();
+  }
+
+  private static final Reading READING =
+      new Reading(
+          "725030:14732",
+          Instant.parse("2008-01-01T00:00:00Z"),
+          Map.of("temperature", 5.0, "dewpoint", -3.9));
+
+  @Test
+  void shouldRoundTripEveryCommand() {
+    TestProbe<StatusReply<Device.Recorded>> recorded = testKit.createTestProbe();
+    TestProbe<StatusReply<Device.Summary>> summary = testKit.createTestProbe();
+    List<Object> commands =
+        List.of(
+            new Device.Record(
+                List.of(READING), new Device.Origin("readings-2", List.of(42L)), recorded.getRef()),
+            new Device.Record(List.of(), Device.Origin.NONE, recorded.getRef()),
+            new Device.GetState(summary.getRef()));
+    for (Object command : commands) {
+      assertEquals(command, roundTrip(command));
+    }
+  }
+
+  @Test
+  void shouldRoundTripEveryEventWithItsSchemaVersion() {
+    Device.ReadingsRecorded event =
+        new Device.ReadingsRecorded(1, "725030:14732", List.of(READING), 3, "readings-2", 42L);
+
+    Device.ReadingsRecorded back = (Device.ReadingsRecorded) roundTrip(event);
+
+    assertEquals(event, back);
+    assertEquals(1, back.version());
+  }
+
+  @Test
+  void shouldRoundTripTheSnapshotStateWithItsIndex() {
+    SeenTimestamps seen = new SeenTimestamps();
+    seen.add(READING.timestamp());
+    seen.add(Instant.parse("2008-01-01T00:30:00.5Z"));
+    Device.State state =
+        new Device.State(
+            2,
+            1,
+            READING.timestamp(),
+            Instant.parse("2008-01-01T00:30:00.5Z"),
+            Map.of("temperature", new Device.Latest(5.0, READING.timestamp())),
+            Map.of("readings-2", 42L),
+            seen);
+
+    assertEquals(state, roundTrip(state));
+  }
+
+  @Test
+  void shouldRoundTripTheReplies() {
+    Device.Recorded recorded = new Device.Recorded(3, 2, 1);
+    Device.Summary summary =
+        new Device.Summary(
+            "725030:14732",
+            3,
+            2,
+            READING.timestamp(),
+            READING.timestamp(),
+            Map.of("temperature", 5.0));
+
+    assertEquals(recorded, roundTrip(recorded));
+    assertEquals(summary, roundTrip(summary));
+  }
+}
