@@ -57,8 +57,8 @@ public final class Device
 
   /**
    * Where a batch of readings was read from: the Kafka partition and each reading's offset, in the
-   * order of the readings. A record redelivered after a crash is recognised by its offset and
-   * changes nothing, not even the duplicates count.
+   * order of the readings. A record redelivered after a crash (an already recorded timestamp at an
+   * offset at or below the highest applied one) changes nothing, not even the duplicates count.
    */
   public record Origin(String topicPartition, List<Long> offsets) implements CborSerializable {
     /** Readings that did not come from Kafka. */
@@ -262,18 +262,19 @@ public final class Device
                         + " was sent to device "
                         + deviceId));
       }
+      boolean seen =
+          state.seen().contains(reading.timestamp()) || !inBatch.add(reading.timestamp());
+      long offset = fromKafka ? origin.offsets().get(i) : Long.MAX_VALUE;
       if (fromKafka) {
-        long offset = origin.offsets().get(i);
-        if (offset <= applied) {
-          redelivered++;
-          continue;
-        }
         highest = Math.max(highest, offset);
       }
-      if (state.seen().contains(reading.timestamp()) || !inBatch.add(reading.timestamp())) {
-        duplicates++;
-      } else {
+      if (!seen) {
+        // A timestamp never recorded is always new data, whatever its offset says.
         fresh.add(reading);
+      } else if (offset <= applied) {
+        redelivered++;
+      } else {
+        duplicates++;
       }
     }
     Recorded recorded = new Recorded(fresh.size(), duplicates, redelivered);

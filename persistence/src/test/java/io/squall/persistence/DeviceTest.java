@@ -176,6 +176,19 @@ class DeviceTest {
   }
 
   @Test
+  void shouldRecordANewTimestampEvenWhenItsOffsetIsBelowTheHighestApplied() {
+    record(new Device.Origin("readings-3", List.of(20L)), reading("2008-01-01T05:00:00Z", 5.0));
+
+    // an earlier record that failed and was retried after a later one: still new data
+    var result =
+        record(new Device.Origin("readings-3", List.of(12L)), reading("2008-01-01T04:00:00Z", 4.0));
+
+    assertEquals(new Device.Recorded(1, 0, 0), result.reply().getValue());
+    assertEquals(2, summary().readings());
+    assertEquals(20L, result.state().appliedOffsets().get("readings-3"));
+  }
+
+  @Test
   void shouldNotPersistABatchThatIsEntirelyRedelivered() {
     record(new Device.Origin("readings-0", List.of(5L)), reading("2008-01-01T00:00:00Z", 5.0));
 
