@@ -1,0 +1,69 @@
+package io.squall.sharding;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.time.Duration;
+
+/** Typed {@code squall.ingest} settings, read and validated once at startup. */
+public record IngestSettings(
+    boolean enabled,
+    String bootstrapServers,
+    String topic,
+    String deadLetterTopic,
+    String groupId,
+    int partitions,
+    short replicationFactor,
+    SourceFormat format,
+    int batchSize,
+    Duration batchWait,
+    Duration askTimeout,
+    int askAttempts,
+    Duration askRetryDelay,
+    Duration stallTimeout,
+    Duration restartBackoffMin,
+    Duration restartBackoffMax) {
+  private static final String PATH = "squall.ingest";
+
+  public static IngestSettings create(Config config) {
+    Config ingest = config.getConfig(PATH);
+    SourceFormat format;
+    try {
+      format = SourceFormat.named(ingest.getString("format"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException.BadValue(PATH + ".format", e.getMessage());
+    }
+    return new IngestSettings(
+        ingest.getBoolean("enabled"),
+        notEmpty(config, "squall.kafka.bootstrap-servers"),
+        notEmpty(config, PATH + ".topic"),
+        notEmpty(config, PATH + ".dead-letter-topic"),
+        notEmpty(config, PATH + ".group-id"),
+        atLeastOne(ingest, "partitions"),
+        (short) atLeastOne(ingest, "replication-factor"),
+        format,
+        atLeastOne(ingest, "batch-size"),
+        ingest.getDuration("batch-wait"),
+        ingest.getDuration("ask-timeout"),
+        atLeastOne(ingest, "ask-attempts"),
+        ingest.getDuration("ask-retry-delay"),
+        ingest.getDuration("stall-timeout"),
+        ingest.getDuration("restart-backoff-min"),
+        ingest.getDuration("restart-backoff-max"));
+  }
+
+  private static String notEmpty(Config config, String path) {
+    String value = config.getString(path);
+    if (value.isBlank()) {
+      throw new ConfigException.BadValue(path, "must not be empty");
+    }
+    return value;
+  }
+
+  private static int atLeastOne(Config config, String key) {
+    int value = config.getInt(key);
+    if (value < 1) {
+      throw new ConfigException.BadValue(PATH + "." + key, "must be at least 1, was " + value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,270 @@
+package io.squall.sharding;
+
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Adapter;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.EntityRef;
+import akka.kafka.CommitterSettings;
+import akka.kafka.ConsumerMessage;
+import akka.kafka.ConsumerRebalanceEvent;
+import akka.kafka.ConsumerSettings;
+import akka.kafka.Subscriptions;
+import akka.kafka.cluster.sharding.KafkaClusterSharding;
+import akka.kafka.javadsl.Committer;
+import akka.kafka.javadsl.Consumer;
+import akka.pattern.Patterns;
+import akka.stream.KillSwitches;
+import akka.stream.RestartSettings;
+import akka.stream.UniqueKillSwitch;
+import akka.stream.javadsl.Keep;
+import akka.stream.javadsl.RestartSource;
+import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.Source;
+import io.squall.persistence.Device;
+import io.squall.persistence.Reading;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's consumer of the readings topic: decode, group each batch by device, ask the devices'
+ * entities, and commit the batch's offsets only once every reading in it is journaled and every bad
+ * record is in the dead-letter topic. One batch is in the entities at a time, so a device's batches
+ * are applied in offset order and back-pressure reaches the broker. Any failure restarts the
+ * consumer, with backoff, from its last committed offset.
+ */
+public final class ReadingsConsumer {
+  private static final Logger log = LoggerFactory.getLogger(ReadingsConsumer.class);
+
+  private final ActorSystem<?> system;
+  private final IngestSettings settings;
+  private final ConsumerSettings<String, byte[]> consumerSettings;
+  private final ActorRef<ConsumerRebalanceEvent> rebalanceListener;
+  private final DeadLetters deadLetters;
+  private final IngestStats stats = new IngestStats();
+  private final AtomicReference<Consumer.Control> control = new AtomicReference<>();
+  private final AtomicReference<UniqueKillSwitch> incarnation = new AtomicReference<>();
+  private final AtomicLong batchStartedNanos = new AtomicLong(0);
+  private final CompletionStage<Done> done;
+
+  private ReadingsConsumer(ActorSystem<?> system, IngestSettings settings) {
+    this.system = system;
+    this.settings = settings;
+    this.consumerSettings = DeviceSharding.consumerSettings(system, settings);
+    this.rebalanceListener = KafkaClusterSharding.get(system).rebalanceListener(Device.ENTITY_KEY);
+    this.deadLetters = new DeadLetters(system, settings);
+    RestartSettings restart =
+        RestartSettings.create(settings.restartBackoffMin(), settings.restartBackoffMax(), 0.2);
+    this.done =
+        RestartSource.onFailuresWithBackoff(restart, this::incarnation)
+            .runWith(Sink.ignore(), system);
+    Duration check = settings.stallTimeout().dividedBy(4);
+    system
+        .scheduler()
+        .scheduleAtFixedRate(check, check, this::checkStalled, system.executionContext());
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseServiceUnbind(),
+            "squall-drain-readings-consumer",
+            this::drain);
+  }
+
+  /**
+   * Starts this node's consumer; the Device sharding must be initialised first ({@link
+   * DeviceSharding#init}).
+   */
+  public static ReadingsConsumer start(ActorSystem<?> system, IngestSettings settings) {
+    log.info(
+        "Consuming topic {} as group {} from {}",
+        settings.topic(),
+        settings.groupId(),
+        settings.bootstrapServers());
+    return new ReadingsConsumer(system, settings);
+  }
+
+  public IngestStats stats() {
+    return stats;
+  }
+
+  /** Completes when the consumer stopped for good (drained at shutdown). */
+  public CompletionStage<Done> done() {
+    return done;
+  }
+
+  private Source<Done, ?> incarnation() {
+    stats.progressed();
+    return Consumer.committableSource(
+            consumerSettings,
+            Subscriptions.topics(settings.topic())
+                .withRebalanceListener(Adapter.toClassic(rebalanceListener)))
+        .mapMaterializedValue(
+            c -> {
+              control.set(c);
+              return c;
+            })
+        .viaMat(KillSwitches.single(), Keep.right())
+        .mapMaterializedValue(
+            killSwitch -> {
+              incarnation.set(killSwitch);
+              return killSwitch;
+            })
+        .groupedWithin(settings.batchSize(), settings.batchWait())
+        .mapAsync(1, this::process)
+        .via(Committer.flow(CommitterSettings.create(system)));
+  }
+
+  /** A device's part of a batch: its readings and their offsets, from one partition. */
+  private record Group(
+      String deviceId, String topicPartition, List<Reading> readings, List<Long> offsets) {
+    Group(String deviceId, String topicPartition) {
+      this(deviceId, topicPartition, new ArrayList<>(), new ArrayList<>());
+    }
+
+    void add(Reading reading, long offset) {
+      readings.add(reading);
+      offsets.add(offset);
+    }
+  }
+
+  private CompletionStage<ConsumerMessage.Committable> process(
+      List<ConsumerMessage.CommittableMessage<String, byte[]>> batch) {
+    batchStartedNanos.set(System.nanoTime());
+    Map<String, Group> groups = new LinkedHashMap<>();
+    List<CompletableFuture<?>> deadLettered = new ArrayList<>();
+    for (ConsumerMessage.CommittableMessage<String, byte[]> message : batch) {
+      ConsumerRecord<String, byte[]> record = message.record();
+      try {
+        Reading reading = settings.format().decode(record.value());
+        String topicPartition = record.topic() + "-" + record.partition();
+        groups
+            .computeIfAbsent(
+                reading.deviceId() + '\u0000' + topicPartition,
+                key -> new Group(reading.deviceId(), topicPartition))
+            .add(reading, record.offset());
+      } catch (BadReadingException e) {
+        log.warn(
+            "Bad record at topic {} partition {} offset {} goes to {}: {}",
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            settings.deadLetterTopic(),
+            e.getMessage());
+        stats.deadLetter();
+        deadLettered.add(deadLetters.send(record, e.getMessage()).toCompletableFuture());
+      }
+    }
+    // Every ask is sent now, in offset order; the next batch waits for all of them.
+    List<CompletableFuture<Device.Recorded>> asks =
+        groups.values().stream().map(group -> record(group).toCompletableFuture()).toList();
+    List<CompletableFuture<?>> all = new ArrayList<>(asks);
+    all.addAll(deadLettered);
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenApply(
+            allDone -> {
+              int recorded = 0;
+              int duplicates = 0;
+              int redelivered = 0;
+              for (CompletableFuture<Device.Recorded> ask : asks) {
+                Device.Recorded answer = ask.join();
+                recorded += answer.recorded();
+                duplicates += answer.duplicates();
+                redelivered += answer.redelivered();
+              }
+              stats.batchDone(batch.size(), recorded, duplicates, redelivered);
+              batchStartedNanos.set(0);
+              return ConsumerMessage.createCommittableOffsetBatch(
+                  batch.stream()
+                      .map(ConsumerMessage.CommittableMessage::committableOffset)
+                      .toList());
+            });
+  }
+
+  private CompletionStage<Device.Recorded> record(Group group) {
+    EntityRef<Device.Command> device =
+        ClusterSharding.get(system).entityRefFor(Device.ENTITY_KEY, group.deviceId());
+    Device.Origin origin = new Device.Origin(group.topicPartition(), List.copyOf(group.offsets()));
+    List<Reading> readings = List.copyOf(group.readings());
+    return Patterns.retry(
+        () ->
+            device
+                .<Device.Recorded>askWithStatus(
+                    replyTo -> new Device.Record(readings, origin, replyTo), settings.askTimeout())
+                .whenComplete(
+                    (answer, failure) -> {
+                      if (failure != null) {
+                        log.warn(
+                            "Device {} did not record {} readings of {} offsets {}..{}: {}",
+                            group.deviceId(),
+                            readings.size(),
+                            group.topicPartition(),
+                            origin.offsets().get(0),
+                            origin.offsets().get(origin.offsets().size() - 1),
+                            failure.toString());
+                      }
+                    }),
+        settings.askAttempts(),
+        settings.askRetryDelay(),
+        system.classicSystem().scheduler(),
+        system.executionContext());
+  }
+
+  private void checkStalled() {
+    long stalledFor = stats.nanosSinceProgress();
+    long batchFor = batchStartedNanos.get() == 0 ? 0 : System.nanoTime() - batchStartedNanos.get();
+    long limit = settings.stallTimeout().toNanos();
+    Consumer.Control current = control.get();
+    if (batchFor > limit) {
+      restartStalled("a batch has been in the entities for " + Duration.ofNanos(batchFor));
+    } else if (stalledFor > limit && current != null) {
+      current
+          .getMetrics()
+          .thenAccept(
+              metrics ->
+                  metrics.forEach(
+                      (name, metric) -> {
+                        if (name.name().equals("records-lag-max")
+                            && metric.metricValue() instanceof Double lag
+                            && lag > 0) {
+                          restartStalled(
+                              "no batch completed for "
+                                  + Duration.ofNanos(stalledFor)
+                                  + " while "
+                                  + lag.longValue()
+                                  + " records wait");
+                        }
+                      }));
+    }
+  }
+
+  private void restartStalled(String why) {
+    UniqueKillSwitch current = incarnation.get();
+    if (current != null) {
+      log.warn("The readings consumer is stalled ({}); restarting it from its last commit", why);
+      stats.restarted();
+      stats.progressed();
+      batchStartedNanos.set(0);
+      current.abort(new ConsumerStalledException(why));
+    }
+  }
+
+  private CompletionStage<Done> drain() {
+    Consumer.Control current = control.get();
+    CompletionStage<Done> drained =
+        current == null ? done : current.drainAndShutdown(done, system.executionContext());
+    return drained
+        .exceptionally(failure -> Done.getInstance())
+        .thenCompose(d -> deadLetters.close());
+  }
+}

@@ -1,0 +1,45 @@
+package io.squall.sharding;
+
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates the readings and dead-letter topics when they do not exist yet. */
+public final class Topics {
+  private Topics() {}
+
+  public static void ensure(IngestSettings settings) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+    try (Admin admin = Admin.create(props)) {
+      for (String topic : List.of(settings.topic(), settings.deadLetterTopic())) {
+        try {
+          admin
+              .createTopics(
+                  List.of(new NewTopic(topic, settings.partitions(), settings.replicationFactor())))
+              .all()
+              .get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new KafkaUnavailableException(
+                "could not create topic " + topic + " at " + settings.bootstrapServers(),
+                e.getCause());
+          }
+        }
+      }
+    } catch (TimeoutException e) {
+      throw new KafkaUnavailableException(
+          "no Kafka broker answered at " + settings.bootstrapServers() + " within 30 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaUnavailableException("interrupted while creating topics", e);
+    }
+  }
+}

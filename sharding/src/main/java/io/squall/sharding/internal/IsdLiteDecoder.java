@@ -1,0 +1,98 @@
+package io.squall.sharding.internal;
+
+import io.squall.persistence.Reading;
+import io.squall.sharding.BadReadingException;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * ISD-lite CSV, no header, 13 columns: {@code wsid, year, month, day, hour, temperature, dewpoint,
+ * pressure, wind_direction, wind_speed, sky_condition, precipitation_1h, precipitation_6h}.
+ * Dewpoint 999.9 and pressure 0.0 mean missing; precipitation -0.1 is a trace, counted as 0.0.
+ */
+public final class IsdLiteDecoder {
+  private static final int COLUMNS = 13;
+  private static final String[] METRICS = {
+    "temperature",
+    "dewpoint",
+    "pressure",
+    "wind_direction",
+    "wind_speed",
+    "sky_condition",
+    "precipitation_1h",
+    "precipitation_6h"
+  };
+  private static final String[] TIME_COLUMNS = {"year", "month", "day", "hour"};
+
+  private IsdLiteDecoder() {}
+
+  public static Reading decode(byte[] bytes) {
+    String line = Utf8.decode(bytes).strip();
+    if (line.isEmpty()) {
+      throw new BadReadingException("empty line");
+    }
+    String[] columns = line.split(",", -1);
+    if (columns.length != COLUMNS) {
+      throw new BadReadingException(
+          "expected " + COLUMNS + " comma-separated columns, found " + columns.length);
+    }
+    String device = columns[0].strip();
+    if (device.isEmpty()) {
+      throw new BadReadingException("empty device id (column wsid)");
+    }
+    int[] time = new int[4];
+    for (int i = 0; i < time.length; i++) {
+      time[i] = integer(columns[1 + i], TIME_COLUMNS[i]);
+    }
+    LocalDate date;
+    try {
+      date = LocalDate.of(time[0], time[1], time[2]);
+    } catch (DateTimeException e) {
+      throw new BadReadingException(
+          "impossible date " + time[0] + "-" + time[1] + "-" + time[2] + " (year-month-day)");
+    }
+    if (time[3] < 0 || time[3] > 23) {
+      throw new BadReadingException("impossible hour " + time[3] + " (expected 0-23)");
+    }
+    Map<String, Double> metrics = new HashMap<>(METRICS.length * 2);
+    for (int i = 0; i < METRICS.length; i++) {
+      String metric = METRICS[i];
+      double value = number(columns[5 + i], metric);
+      if (metric.equals("dewpoint") && value == 999.9
+          || metric.equals("pressure") && value == 0.0) {
+        continue;
+      }
+      if (value == -0.1 && metric.startsWith("precipitation")) {
+        value = 0.0;
+      }
+      metrics.put(metric, value);
+    }
+    return new Reading(device, date.atTime(time[3], 0).toInstant(ZoneOffset.UTC), metrics);
+  }
+
+  private static int integer(String text, String column) {
+    try {
+      return Integer.parseInt(text.strip());
+    } catch (NumberFormatException e) {
+      throw new BadReadingException(
+          "column " + column + " is not a whole number: '" + text.strip() + "'");
+    }
+  }
+
+  private static double number(String text, String column) {
+    double value;
+    try {
+      value = Double.parseDouble(text.strip());
+    } catch (NumberFormatException e) {
+      throw new BadReadingException(
+          "column " + column + " is not a number: '" + text.strip() + "'");
+    }
+    if (!Double.isFinite(value)) {
+      throw new BadReadingException("column " + column + " is not a finite number");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,74 @@
+package io.squall.sharding.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.squall.persistence.Reading;
+import io.squall.sharding.BadReadingException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * JSON: {@code {"device":"...","timestamp":"2008-01-01T00:00:00Z","metrics":{"temperature":5.0}}};
+ * a metric that is null is absent.
+ */
+public final class JsonDecoder {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private JsonDecoder() {}
+
+  public static Reading decode(byte[] bytes) {
+    return fromTree(parse(Utf8.decode(bytes)));
+  }
+
+  private static JsonNode parse(String text) {
+    try {
+      JsonNode node = MAPPER.readTree(text);
+      if (node == null || !node.isObject()) {
+        throw new BadReadingException("not a JSON object");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new BadReadingException("not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  /** One reading from a parsed JSON object (also used for request bodies). */
+  public static Reading fromTree(JsonNode node) {
+    JsonNode device = node.get("device");
+    if (device == null || !device.isTextual() || device.asText().isBlank()) {
+      throw new BadReadingException("field device must be a non-empty string");
+    }
+    JsonNode timestamp = node.get("timestamp");
+    if (timestamp == null || !timestamp.isTextual()) {
+      throw new BadReadingException("field timestamp must be an ISO-8601 string");
+    }
+    Instant at;
+    try {
+      at = OffsetDateTime.parse(timestamp.asText()).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new BadReadingException(
+          "field timestamp is not an ISO-8601 date-time: '" + timestamp.asText() + "'");
+    }
+    JsonNode metrics = node.get("metrics");
+    if (metrics == null || !metrics.isObject()) {
+      throw new BadReadingException("field metrics must be an object of numbers");
+    }
+    Map<String, Double> values = new HashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = metrics.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> metric = it.next();
+      if (metric.getValue().isNull()) {
+        continue;
+      }
+      if (!metric.getValue().isNumber() || !Double.isFinite(metric.getValue().asDouble())) {
+        throw new BadReadingException("metric " + metric.getKey() + " is not a number");
+      }
+      values.put(metric.getKey(), metric.getValue().asDouble());
+    }
+    return new Reading(device.asText().strip(), at, values);
+  }
+}

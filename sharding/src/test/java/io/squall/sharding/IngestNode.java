@@ -1,0 +1,128 @@
+package io.squall.sharding;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.squall.persistence.Device;
+import io.squall.persistence.DeviceSettings;
+import io.squall.persistence.testing.LocalInfra;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A Squall ingestion node for tests: a cluster member with partition-aligned Device shards and its
+ * readings consumer, on the real Kafka and Cassandra, with a keyspace and topics of its own.
+ */
+final class IngestNode implements AutoCloseable {
+  final ActorTestKit testKit;
+  final ReadingsConsumer consumer;
+  final IngestSettings settings;
+
+  private IngestNode(ActorTestKit testKit, IngestSettings settings, ReadingsConsumer consumer) {
+    this.testKit = testKit;
+    this.settings = settings;
+    this.consumer = consumer;
+  }
+
+  /** Configuration for a test world: one keyspace, one readings topic, one consumer group. */
+  static Config world(String name) {
+    String topic = LocalInfra.uniqueName(name);
+    return ConfigFactory.parseString(
+            String.join(
+                "\n",
+                "squall.kafka.bootstrap-servers = \"" + LocalInfra.kafkaBootstrapServers() + "\"",
+                "squall.ingest.topic = " + topic,
+                "squall.ingest.dead-letter-topic = " + topic + ".dead-letter",
+                "squall.ingest.group-id = " + topic + "-group",
+                "squall.ingest.stall-timeout = 20s",
+                "akka.cluster.sharding.rebalance-interval = 2s",
+                "akka.kafka.consumer.kafka-clients.session.timeout.ms = 10000",
+                "akka.kafka.consumer.kafka-clients.heartbeat.interval.ms = 1000"))
+        .withFallback(LocalInfra.clusterOfOne(LocalInfra.cassandraPersistence(topic)))
+        .withFallback(ConfigFactory.parseResources("kafka.conf"))
+        .resolve();
+  }
+
+  /** A node of {@code world}: forms a cluster of one, or joins {@code seed}'s cluster. */
+  static IngestNode start(Config world, IngestNode seed) throws Exception {
+    ActorTestKit testKit = ActorTestKit.create("IngestNode", world);
+    if (seed == null) {
+      LocalInfra.joinSelf(testKit.system());
+    } else {
+      var cluster = akka.cluster.typed.Cluster.get(testKit.system());
+      cluster
+          .manager()
+          .tell(
+              akka.cluster.typed.Join.create(
+                  akka.cluster.typed.Cluster.get(seed.testKit.system()).selfMember().address()));
+      await(
+          Duration.ofSeconds(30),
+          () -> cluster.selfMember().status() == akka.cluster.MemberStatus.up(),
+          "the second node joined");
+    }
+    IngestSettings settings = IngestSettings.create(world);
+    DeviceSharding.init(testKit.system(), settings, DeviceSettings.create(world))
+        .toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+    return new IngestNode(testKit, settings, ReadingsConsumer.start(testKit.system(), settings));
+  }
+
+  ReadingsLoader.Summary load(Path... files) throws IOException {
+    return ReadingsLoader.load(List.of(files), settings.bootstrapServers(), settings.topic(), null);
+  }
+
+  Device.Summary device(String id) {
+    try {
+      return ClusterSharding.get(testKit.system())
+          .entityRefFor(Device.ENTITY_KEY, id)
+          .<Device.Summary>askWithStatus(Device.GetState::new, Duration.ofSeconds(30))
+          .toCompletableFuture()
+          .get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("device " + id + " did not answer", e);
+    }
+  }
+
+  /**
+   * Waits until every device's readings + duplicates reach {@code accounted}; then their states.
+   */
+  Map<String, Device.Summary> awaitAccounted(Map<String, Long> accounted, Duration timeout) {
+    Predicate<String> done =
+        id -> {
+          Device.Summary s = device(id);
+          return s.readings() + s.duplicates() >= accounted.get(id);
+        };
+    await(
+        timeout,
+        () -> accounted.keySet().stream().allMatch(done),
+        "every reading of " + accounted.keySet() + " accounted for");
+    return accounted.keySet().stream()
+        .collect(java.util.stream.Collectors.toMap(id -> id, this::device));
+  }
+
+  static void await(Duration timeout, java.util.function.BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting until " + what);
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    testKit.shutdownTestKit();
+  }
+}
