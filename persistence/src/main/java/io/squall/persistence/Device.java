@@ -250,6 +250,7 @@ public final class Device
     int duplicates = 0;
     List<Reading> fresh = new ArrayList<>();
     Set<Instant> inBatch = new HashSet<>();
+    Set<Long> offsetsInBatch = new HashSet<>();
     for (int i = 0; i < command.readings().size(); i++) {
       Reading reading = command.readings().get(i);
       if (!reading.deviceId().equals(deviceId)) {
@@ -262,12 +263,17 @@ public final class Device
                         + " was sent to device "
                         + deviceId));
       }
-      boolean seen =
-          state.seen().contains(reading.timestamp()) || !inBatch.add(reading.timestamp());
       long offset = fromKafka ? origin.offsets().get(i) : Long.MAX_VALUE;
       if (fromKafka) {
         highest = Math.max(highest, offset);
+        if (!offsetsInBatch.add(offset)) {
+          // the same record twice: a consumer re-fetched it after a rebalance
+          redelivered++;
+          continue;
+        }
       }
+      boolean seen =
+          state.seen().contains(reading.timestamp()) || !inBatch.add(reading.timestamp());
       if (!seen) {
         // A timestamp never recorded is always new data, whatever its offset says.
         fresh.add(reading);

@@ -189,6 +189,23 @@ class DeviceTest {
   }
 
   @Test
+  void shouldTreatTheSameRecordTwiceInOneBatchAsARedelivery() {
+    // after a rebalance a consumer can hand the same records on twice before they are committed
+    Device.Origin twice = new Device.Origin("readings-4", List.of(7L, 8L, 7L, 8L, 9L));
+    var result =
+        record(
+            twice,
+            reading("2008-01-01T00:00:00Z", 5.0),
+            reading("2008-01-01T01:00:00Z", 4.0),
+            reading("2008-01-01T00:00:00Z", 5.0),
+            reading("2008-01-01T01:00:00Z", 4.0),
+            reading("2008-01-01T01:00:00Z", 6.0));
+
+    assertEquals(new Device.Recorded(2, 1, 2), result.reply().getValue());
+    assertEquals(1, summary().duplicates(), "only offset 9 is a real duplicate");
+  }
+
+  @Test
   void shouldNotPersistABatchThatIsEntirelyRedelivered() {
     record(new Device.Origin("readings-0", List.of(5L)), reading("2008-01-01T00:00:00Z", 5.0));
 

@@ -5,6 +5,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.DispatcherSelector;
 import akka.cluster.sharding.external.ExternalShardAllocationStrategy;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.typed.Cluster;
 import akka.kafka.ConsumerSettings;
 import akka.kafka.cluster.sharding.KafkaClusterSharding;
 import akka.util.Timeout;
@@ -29,9 +30,15 @@ public final class DeviceSharding {
   /** The consumer settings of the readings topic (also what the sharding reads partitions with). */
   public static ConsumerSettings<String, byte[]> consumerSettings(
       ActorSystem<?> system, IngestSettings settings) {
+    var self = Cluster.get(system).selfMember().address();
     return ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())
         .withBootstrapServers(settings.bootstrapServers())
-        .withGroupId(settings.groupId());
+        .withGroupId(settings.groupId())
+        .withClientId(
+            "squall-"
+                + self.host().getOrElse(() -> "local")
+                + "-"
+                + self.port().getOrElse(() -> 0));
   }
 
   /**

@@ -261,10 +261,15 @@ public final class ReadingsConsumer {
 
   private CompletionStage<Done> drain() {
     Consumer.Control current = control.get();
+    log.info("Draining the readings consumer: no new records, in-flight batches finish and commit");
     CompletionStage<Done> drained =
         current == null ? done : current.drainAndShutdown(done, system.executionContext());
     return drained
-        .exceptionally(failure -> Done.getInstance())
+        .handle(
+            (ok, failure) -> {
+              log.info("Readings consumer drained{}", failure == null ? "" : " (" + failure + ")");
+              return Done.getInstance();
+            })
         .thenCompose(d -> deadLetters.close());
   }
 }
