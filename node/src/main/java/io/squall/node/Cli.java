@@ -11,6 +11,7 @@ public final class Cli {
           "",
           "commands:",
           "  node       run one Squall node, configured by environment variables",
+          "  load       send readings files (ISD-lite, JSON lines; .gz, .zip) to the readings topic",
           "  journal    print a device's events from the journal as JSON lines",
           "",
           "'squall COMMAND --help' tells more about a command.");
@@ -26,6 +27,7 @@ public final class Cli {
     switch (args[0]) {
       case "node" -> Main.main(rest);
       case "journal" -> System.exit(JournalCommand.run(rest));
+      case "load" -> System.exit(LoadCommand.run(rest));
       default -> {
         System.err.println("squall: unknown command '" + args[0] + "'\n\n" + USAGE);
         System.exit(2);

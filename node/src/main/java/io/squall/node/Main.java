@@ -11,6 +11,10 @@ import akka.management.javadsl.AkkaManagement;
 import com.typesafe.config.Config;
 import io.squall.http.HealthRoutes;
 import io.squall.http.HttpServer;
+import io.squall.sharding.DeviceSharding;
+import io.squall.sharding.IngestSettings;
+import io.squall.sharding.ReadingsConsumer;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +26,8 @@ public final class Main {
   private Main() {}
 
   /** What a started node exposes to its caller. */
-  public record Node(CompletionStage<ServerBinding> http) {}
+  public record Node(
+      CompletionStage<ServerBinding> http, CompletionStage<Optional<ReadingsConsumer>> ingestion) {}
 
   public static void main(String[] args) {
     Config config = NodeConfig.load();
@@ -51,7 +56,30 @@ public final class Main {
             system, settings.kafkaBootstrapServers(), settings.http().healthTimeout());
     CompletionStage<ServerBinding> http =
         HttpServer.start(system, settings.http(), new HealthRoutes(health).routes());
-    return new Node(http);
+    return new Node(http, startIngestion(system, settings));
+  }
+
+  /** Device shards aligned with the topic's partitions, then (if enabled) this node's consumer. */
+  private static CompletionStage<Optional<ReadingsConsumer>> startIngestion(
+      ActorSystem<?> system, NodeSettings settings) {
+    IngestSettings ingest = settings.ingest();
+    return DeviceSharding.init(system, ingest, settings.device())
+        .thenApply(
+            ready ->
+                ingest.enabled()
+                    ? Optional.of(ReadingsConsumer.start(system, ingest))
+                    : Optional.<ReadingsConsumer>empty())
+        .whenComplete(
+            (consumer, failure) -> {
+              if (failure != null) {
+                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                log.error(
+                    "Squall could not start ingestion from Kafka at {}: {}",
+                    ingest.bootstrapServers(),
+                    cause.getMessage());
+                system.terminate();
+              }
+            });
   }
 
   private static void joinCluster(ActorSystem<?> system, NodeSettings settings) {

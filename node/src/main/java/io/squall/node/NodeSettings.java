@@ -3,10 +3,17 @@ package io.squall.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.squall.http.HttpSettings;
+import io.squall.persistence.DeviceSettings;
+import io.squall.sharding.IngestSettings;
 
 /** Typed node settings, read and validated once at startup. */
 public record NodeSettings(
-    Join join, boolean management, String kafkaBootstrapServers, HttpSettings http) {
+    Join join,
+    boolean management,
+    String kafkaBootstrapServers,
+    HttpSettings http,
+    DeviceSettings device,
+    IngestSettings ingest) {
 
   /** How the node finds its cluster. */
   public enum Join {
@@ -40,6 +47,8 @@ public record NodeSettings(
         mode,
         config.getBoolean("squall.cluster.management"),
         bootstrap,
-        HttpSettings.create(config));
+        HttpSettings.create(config),
+        DeviceSettings.create(config),
+        IngestSettings.create(config));
   }
 }

@@ -24,6 +24,7 @@ class HealthIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
+  private static final String TOPIC = LocalInfra.uniqueName("it_health");
   private static ActorTestKit testKit;
   private static URI health;
 
@@ -40,8 +41,11 @@ class HealthIT {
                     "akka.coordinated-shutdown.exit-jvm = off",
                     "squall.kafka.bootstrap-servers = \""
                         + LocalInfra.kafkaBootstrapServers()
-                        + "\""))
-            .withFallback(LocalInfra.cassandraPersistence(LocalInfra.uniqueName("it_health")))
+                        + "\"",
+                    "squall.ingest.topic = " + TOPIC,
+                    "squall.ingest.dead-letter-topic = " + TOPIC + ".dead-letter",
+                    "squall.ingest.group-id = " + TOPIC))
+            .withFallback(LocalInfra.cassandraPersistence(TOPIC))
             .withFallback(ConfigFactory.load())
             .resolve();
     testKit = ActorTestKit.create("HealthIT", config);

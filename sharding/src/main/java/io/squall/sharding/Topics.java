@@ -14,12 +14,18 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class Topics {
   private Topics() {}
 
+  /** The readings topic and its dead-letter topic. */
   public static void ensure(IngestSettings settings) {
+    ensure(settings, List.of(settings.topic(), settings.deadLetterTopic()));
+  }
+
+  /** {@code topics}, with the partitions and replication of {@code settings}. */
+  public static void ensure(IngestSettings settings, List<String> topics) {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
     try (Admin admin = Admin.create(props)) {
-      for (String topic : List.of(settings.topic(), settings.deadLetterTopic())) {
+      for (String topic : topics) {
         try {
           admin
               .createTopics(
