@@ -259,15 +259,23 @@ public final class ReadingsConsumer {
     }
   }
 
+  /**
+   * Stops taking records, lets in-flight batches finish and commit, then closes the consumer
+   * without waiting for it (its group leave can wait on the cluster's own shutdown).
+   */
   private CompletionStage<Done> drain() {
     Consumer.Control current = control.get();
+    if (current == null) {
+      return deadLetters.close();
+    }
     log.info("Draining the readings consumer: no new records, in-flight batches finish and commit");
-    CompletionStage<Done> drained =
-        current == null ? done : current.drainAndShutdown(done, system.executionContext());
-    return drained
+    return current
+        .stop()
+        .thenCompose(stopped -> done)
         .handle(
             (ok, failure) -> {
               log.info("Readings consumer drained{}", failure == null ? "" : " (" + failure + ")");
+              current.shutdown();
               return Done.getInstance();
             })
         .thenCompose(d -> deadLetters.close());

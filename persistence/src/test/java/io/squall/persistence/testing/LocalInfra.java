@@ -62,7 +62,8 @@ public final class LocalInfra {
                 "akka.remote.artery.canonical.hostname = 127.0.0.1",
                 "akka.remote.artery.canonical.port = 0",
                 "akka.cluster.jmx.multi-mbeans-in-same-jvm = on",
-                "akka.coordinated-shutdown.exit-jvm = off"))
+                "akka.coordinated-shutdown.exit-jvm = off",
+                "akka.actor.testkit.typed.system-shutdown-default = 60s"))
         .withFallback(config);
   }
 
