@@ -39,8 +39,7 @@ final class DependencyHealth implements Health {
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "squall-health");
     this.kafka = Admin.create(props);
     this.cassandra =
-        CassandraSessionRegistry.get(system)
-            .sessionFor(CassandraSessionSettings.create("akka.persistence.cassandra"));
+        CassandraSessionRegistry.get(system).sessionFor(CassandraSessionSettings.create());
     CoordinatedShutdown.get(system).addJvmShutdownHook(() -> kafka.close(Duration.ofSeconds(2)));
   }
 

@@ -8,9 +8,14 @@ import akka.cluster.typed.Join;
 import akka.http.javadsl.ServerBinding;
 import akka.management.cluster.bootstrap.ClusterBootstrap;
 import akka.management.javadsl.AkkaManagement;
+import akka.stream.alpakka.cassandra.CassandraSessionSettings;
+import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
+import akka.stream.alpakka.cassandra.javadsl.CassandraSessionRegistry;
 import com.typesafe.config.Config;
 import io.squall.http.HealthRoutes;
 import io.squall.http.HttpServer;
+import io.squall.projections.AggregatesProjection;
+import io.squall.projections.AggregatesRepository;
 import io.squall.sharding.DeviceSharding;
 import io.squall.sharding.IngestSettings;
 import io.squall.sharding.ReadingsConsumer;
@@ -27,7 +32,9 @@ public final class Main {
 
   /** What a started node exposes to its caller. */
   public record Node(
-      CompletionStage<ServerBinding> http, CompletionStage<Optional<ReadingsConsumer>> ingestion) {}
+      CompletionStage<ServerBinding> http,
+      CompletionStage<Optional<ReadingsConsumer>> ingestion,
+      CompletionStage<AggregatesProjection> aggregates) {}
 
   public static void main(String[] args) {
     Config config = NodeConfig.load();
@@ -56,7 +63,7 @@ public final class Main {
             system, settings.kafkaBootstrapServers(), settings.http().healthTimeout());
     CompletionStage<ServerBinding> http =
         HttpServer.start(system, settings.http(), new HealthRoutes(health).routes());
-    return new Node(http, startIngestion(system, settings));
+    return new Node(http, startIngestion(system, settings), startProjection(system, settings));
   }
 
   /** Device shards aligned with the topic's partitions, then (if enabled) this node's consumer. */
@@ -76,6 +83,28 @@ public final class Main {
                 log.error(
                     "Squall could not start ingestion from Kafka at {}: {}",
                     ingest.bootstrapServers(),
+                    cause.getMessage());
+                system.terminate();
+              }
+            });
+  }
+
+  /**
+   * The aggregate tables' schema, then the projection of the serving (and any building) version.
+   */
+  private static CompletionStage<AggregatesProjection> startProjection(
+      ActorSystem<?> system, NodeSettings settings) {
+    CassandraSession session =
+        CassandraSessionRegistry.get(system).sessionFor(CassandraSessionSettings.create());
+    AggregatesRepository repository =
+        AggregatesRepository.onCassandra(session, settings.projections().keyspace());
+    return AggregatesProjection.init(system, settings.projections(), repository, session)
+        .whenComplete(
+            (projection, failure) -> {
+              if (failure != null) {
+                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                log.error(
+                    "Squall could not start the aggregates projection on Cassandra: {}",
                     cause.getMessage());
                 system.terminate();
               }

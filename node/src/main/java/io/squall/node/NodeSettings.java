@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.squall.http.HttpSettings;
 import io.squall.persistence.DeviceSettings;
+import io.squall.projections.ProjectionSettings;
 import io.squall.sharding.IngestSettings;
 
 /** Typed node settings, read and validated once at startup. */
@@ -13,7 +14,8 @@ public record NodeSettings(
     String kafkaBootstrapServers,
     HttpSettings http,
     DeviceSettings device,
-    IngestSettings ingest) {
+    IngestSettings ingest,
+    ProjectionSettings projections) {
 
   /** How the node finds its cluster. */
   public enum Join {
@@ -49,6 +51,7 @@ public record NodeSettings(
         bootstrap,
         HttpSettings.create(config),
         DeviceSettings.create(config),
-        IngestSettings.create(config));
+        IngestSettings.create(config),
+        ProjectionSettings.create(config));
   }
 }

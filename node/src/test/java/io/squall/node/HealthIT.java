@@ -44,7 +44,9 @@ class HealthIT {
                         + "\"",
                     "squall.ingest.topic = " + TOPIC,
                     "squall.ingest.dead-letter-topic = " + TOPIC + ".dead-letter",
-                    "squall.ingest.group-id = " + TOPIC))
+                    "squall.ingest.group-id = " + TOPIC,
+                    "squall.projections.keyspace = " + TOPIC + "_aggr",
+                    "akka.projection.cassandra.offset-store.keyspace = " + TOPIC + "_offsets"))
             .withFallback(LocalInfra.cassandraPersistence(TOPIC))
             .withFallback(ConfigFactory.load())
             .resolve();

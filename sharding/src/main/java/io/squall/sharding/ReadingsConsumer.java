@@ -165,37 +165,61 @@ public final class ReadingsConsumer {
         deadLettered.add(deadLetters.send(record, e.getMessage()).toCompletableFuture());
       }
     }
-    // Every ask is sent now, in offset order; the next batch waits for all of them.
-    List<CompletableFuture<Device.Recorded>> asks =
-        groups.values().stream().map(group -> record(group).toCompletableFuture()).toList();
-    List<CompletableFuture<?>> all = new ArrayList<>(asks);
-    all.addAll(deadLettered);
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-        .thenApply(
-            allDone -> {
-              int recorded = 0;
-              int duplicates = 0;
-              int redelivered = 0;
-              for (CompletableFuture<Device.Recorded> ask : asks) {
-                Device.Recorded answer = ask.join();
-                recorded += answer.recorded();
-                duplicates += answer.duplicates();
-                redelivered += answer.redelivered();
-              }
-              stats.batchDone(batch.size(), recorded, duplicates, redelivered);
-              batchStartedNanos.set(0);
-              return ConsumerMessage.createCommittableOffsetBatch(
-                  batch.stream()
-                      .map(ConsumerMessage.CommittableMessage::committableOffset)
-                      .toList());
-            });
+    // A device has one group per batch and the next batch waits for this one, so a device's
+    // records reach its entity in offset order; at most `parallelism` asks are in flight.
+    CompletionStage<List<Device.Recorded>> answers =
+        Source.from(new ArrayList<>(groups.values()))
+            .mapAsyncUnordered(settings.parallelism(), this::record)
+            .runWith(Sink.seq(), system);
+    return answers.thenCombine(
+        CompletableFuture.allOf(deadLettered.toArray(CompletableFuture[]::new)),
+        (recordedAll, deadLettersDone) -> {
+          int recorded = 0;
+          int duplicates = 0;
+          int redelivered = 0;
+          for (Device.Recorded answer : recordedAll) {
+            recorded += answer.recorded();
+            duplicates += answer.duplicates();
+            redelivered += answer.redelivered();
+          }
+          stats.batchDone(batch.size(), recorded, duplicates, redelivered);
+          batchStartedNanos.set(0);
+          return ConsumerMessage.createCommittableOffsetBatch(
+              batch.stream().map(ConsumerMessage.CommittableMessage::committableOffset).toList());
+        });
   }
 
+  /**
+   * Records a device's part of a batch, in chunks of at most {@code max-readings-per-event}
+   * readings, one after the other (journal events and tag writes stay small).
+   */
   private CompletionStage<Device.Recorded> record(Group group) {
+    CompletionStage<Device.Recorded> total =
+        CompletableFuture.completedFuture(new Device.Recorded(0, 0, 0));
+    int chunk = settings.maxReadingsPerEvent();
+    for (int from = 0; from < group.readings().size(); from += chunk) {
+      int to = Math.min(from + chunk, group.readings().size());
+      List<Reading> readings = List.copyOf(group.readings().subList(from, to));
+      Device.Origin origin =
+          new Device.Origin(group.topicPartition(), List.copyOf(group.offsets().subList(from, to)));
+      total =
+          total.thenCompose(
+              sum ->
+                  record(group.deviceId(), readings, origin)
+                      .thenApply(
+                          more ->
+                              new Device.Recorded(
+                                  sum.recorded() + more.recorded(),
+                                  sum.duplicates() + more.duplicates(),
+                                  sum.redelivered() + more.redelivered())));
+    }
+    return total;
+  }
+
+  private CompletionStage<Device.Recorded> record(
+      String deviceId, List<Reading> readings, Device.Origin origin) {
     EntityRef<Device.Command> device =
-        ClusterSharding.get(system).entityRefFor(Device.ENTITY_KEY, group.deviceId());
-    Device.Origin origin = new Device.Origin(group.topicPartition(), List.copyOf(group.offsets()));
-    List<Reading> readings = List.copyOf(group.readings());
+        ClusterSharding.get(system).entityRefFor(Device.ENTITY_KEY, deviceId);
     return Patterns.retry(
         () ->
             device
@@ -206,9 +230,9 @@ public final class ReadingsConsumer {
                       if (failure != null) {
                         log.warn(
                             "Device {} did not record {} readings of {} offsets {}..{}: {}",
-                            group.deviceId(),
+                            deviceId,
                             readings.size(),
-                            group.topicPartition(),
+                            origin.topicPartition(),
                             origin.offsets().get(0),
                             origin.offsets().get(origin.offsets().size() - 1),
                             failure.toString());

@@ -38,6 +38,11 @@ public enum SourceFormat {
     };
   }
 
+  /** One reading from an already parsed JSON object (request bodies). */
+  public static Reading fromJson(com.fasterxml.jackson.databind.JsonNode object) {
+    return JsonDecoder.fromTree(object);
+  }
+
   private static boolean looksLikeJson(byte[] value) {
     for (byte b : value) {
       if (!Character.isWhitespace(b)) {

@@ -47,6 +47,14 @@ public final class IngestBenchmark {
             + " async, 256 in flight)%n%n",
         raw, PAYLOAD_BYTES);
 
+    if (copies > 0) {
+      backfill(copies);
+    }
+    fanOut(devices, rounds, raw);
+    System.exit(0);
+  }
+
+  private static void backfill(int copies) throws Exception {
     List<String> distinct = distinctLines();
     Result backfill =
         run(
@@ -70,7 +78,9 @@ public final class IngestBenchmark {
     System.out.printf(
         "backfill: %d copies of the 2008-2014 file's %,d distinct readings under synthetic ids%n%s%n",
         copies, distinct.size(), backfill);
+  }
 
+  private static void fanOut(int devices, int rounds, double raw) throws Exception {
     Result fanOut =
         run(
             "fanout",
@@ -101,7 +111,6 @@ public final class IngestBenchmark {
         devices, rounds, fanOut);
     System.out.printf(
         "fan-out / raw single-row inserts = %.2f%n", fanOut.readingsPerSecond() / raw);
-    System.exit(0);
   }
 
   private interface Producing {
@@ -234,14 +243,20 @@ public final class IngestBenchmark {
             .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
             .withLocalDatacenter("datacenter1")
             .build()) {
-      session.execute(
-          "CREATE KEYSPACE IF NOT EXISTS squall_bench WITH replication = "
-              + "{'class': 'SimpleStrategy', 'replication_factor': 1}");
-      session.execute("DROP TABLE IF EXISTS squall_bench.raw");
-      session.execute(
-          "CREATE TABLE squall_bench.raw (id text, seq bigint, payload blob, PRIMARY KEY (id, seq))");
+      String table = LocalInfra.uniqueName("squall_bench.raw");
+      for (String ddl :
+          List.of(
+              "CREATE KEYSPACE IF NOT EXISTS squall_bench WITH replication = "
+                  + "{'class': 'SimpleStrategy', 'replication_factor': 1}",
+              "CREATE TABLE "
+                  + table
+                  + " (id text, seq bigint, payload blob, PRIMARY KEY (id, seq))")) {
+        session.execute(
+            com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(ddl)
+                .setTimeout(Duration.ofSeconds(60)));
+      }
       PreparedStatement insert =
-          session.prepare("INSERT INTO squall_bench.raw (id, seq, payload) VALUES (?, ?, ?)");
+          session.prepare("INSERT INTO " + table + " (id, seq, payload) VALUES (?, ?, ?)");
       byte[] payload = new byte[PAYLOAD_BYTES];
       Semaphore inFlight = new Semaphore(256);
       long start = System.nanoTime();

@@ -19,10 +19,10 @@ import java.util.function.Predicate;
  * A Squall ingestion node for tests: a cluster member with partition-aligned Device shards and its
  * readings consumer, on the real Kafka and Cassandra, with a keyspace and topics of its own.
  */
-final class IngestNode implements AutoCloseable {
-  final ActorTestKit testKit;
-  final ReadingsConsumer consumer;
-  final IngestSettings settings;
+public final class IngestNode implements AutoCloseable {
+  public final ActorTestKit testKit;
+  public final ReadingsConsumer consumer;
+  public final IngestSettings settings;
 
   private IngestNode(ActorTestKit testKit, IngestSettings settings, ReadingsConsumer consumer) {
     this.testKit = testKit;
@@ -31,7 +31,7 @@ final class IngestNode implements AutoCloseable {
   }
 
   /** Configuration for a test world: one keyspace, one readings topic, one consumer group. */
-  static Config world(String name) {
+  public static Config world(String name) {
     String topic = LocalInfra.uniqueName(name);
     return ConfigFactory.parseString(
             String.join(
@@ -50,7 +50,7 @@ final class IngestNode implements AutoCloseable {
   }
 
   /** A node of {@code world}: forms a cluster of one, or joins {@code seed}'s cluster. */
-  static IngestNode start(Config world, IngestNode seed) throws Exception {
+  public static IngestNode start(Config world, IngestNode seed) throws Exception {
     ActorTestKit testKit = ActorTestKit.create("IngestNode", world);
     if (seed == null) {
       LocalInfra.joinSelf(testKit.system());
@@ -73,11 +73,11 @@ final class IngestNode implements AutoCloseable {
     return new IngestNode(testKit, settings, ReadingsConsumer.start(testKit.system(), settings));
   }
 
-  ReadingsLoader.Summary load(Path... files) throws IOException {
+  public ReadingsLoader.Summary load(Path... files) throws IOException {
     return ReadingsLoader.load(List.of(files), settings.bootstrapServers(), settings.topic(), null);
   }
 
-  Device.Summary device(String id) {
+  public Device.Summary device(String id) {
     try {
       return ClusterSharding.get(testKit.system())
           .entityRefFor(Device.ENTITY_KEY, id)
@@ -92,7 +92,7 @@ final class IngestNode implements AutoCloseable {
   /**
    * Waits until every device's readings + duplicates reach {@code accounted}; then their states.
    */
-  Map<String, Device.Summary> awaitAccounted(Map<String, Long> accounted, Duration timeout) {
+  public Map<String, Device.Summary> awaitAccounted(Map<String, Long> accounted, Duration timeout) {
     Predicate<String> done =
         id -> {
           Device.Summary s = device(id);
@@ -106,7 +106,8 @@ final class IngestNode implements AutoCloseable {
         .collect(java.util.stream.Collectors.toMap(id -> id, this::device));
   }
 
-  static void await(Duration timeout, java.util.function.BooleanSupplier condition, String what) {
+  public static void await(
+      Duration timeout, java.util.function.BooleanSupplier condition, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

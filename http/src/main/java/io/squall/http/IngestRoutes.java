@@ -1,0 +1,172 @@
+package io.squall.http;
+
+import static akka.http.javadsl.server.Directives.complete;
+import static akka.http.javadsl.server.Directives.entity;
+import static akka.http.javadsl.server.Directives.extractRequestEntity;
+import static akka.http.javadsl.server.Directives.onComplete;
+import static akka.http.javadsl.server.Directives.path;
+import static akka.http.javadsl.server.Directives.post;
+import static akka.http.javadsl.server.Directives.withSizeLimit;
+
+import akka.actor.typed.ActorSystem;
+import akka.http.javadsl.model.HttpEntity;
+import akka.http.javadsl.model.MediaTypes;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.server.Route;
+import akka.http.javadsl.unmarshalling.Unmarshaller;
+import akka.kafka.ProducerSettings;
+import akka.kafka.javadsl.SendProducer;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.squall.persistence.Reading;
+import io.squall.sharding.BadReadingException;
+import io.squall.sharding.IngestSettings;
+import io.squall.sharding.KafkaUnavailableException;
+import io.squall.sharding.SourceFormat;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * {@code POST /api/v1/readings}: ISD-lite lines ({@code text/csv}) or JSON (one reading or an
+ * array). Every valid reading goes to the readings topic with acks=all; the 202 comes only once the
+ * broker has them all, so nothing accepted is ever lost. Rejected lines are listed with reasons.
+ */
+public final class IngestRoutes {
+  private final IngestSettings ingest;
+  private final HttpSettings settings;
+  private final SendProducer<String, byte[]> producer;
+
+  /** One rejected line (1-based) or array element, and why. */
+  public record Rejected(int line, String reason) {}
+
+  /** The answer of an accepted request. */
+  public record Accepted(int accepted, List<Rejected> rejected) {}
+
+  public IngestRoutes(ActorSystem<?> system, IngestSettings ingest, HttpSettings settings) {
+    this.ingest = ingest;
+    this.settings = settings;
+    this.producer =
+        new SendProducer<>(
+            ProducerSettings.create(system, new StringSerializer(), new ByteArraySerializer())
+                .withBootstrapServers(ingest.bootstrapServers())
+                .withProperty(ProducerConfig.ACKS_CONFIG, "all")
+                .withProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")
+                .withProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000")
+                .withProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000")
+                .withProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000"),
+            system);
+  }
+
+  public Route routes() {
+    return path(
+        "readings",
+        () ->
+            post(
+                () ->
+                    withSizeLimit(
+                        settings.maxBody(),
+                        () ->
+                            extractRequestEntity(
+                                requestEntity ->
+                                    entity(
+                                        Unmarshaller.entityToString(),
+                                        body -> ingest(requestEntity, body))))));
+  }
+
+  private Route ingest(HttpEntity requestEntity, String body) {
+    var mediaType = requestEntity.getContentType().mediaType();
+    List<Reading> valid = new ArrayList<>();
+    List<byte[]> values = new ArrayList<>();
+    List<Rejected> rejected = new ArrayList<>();
+    if (mediaType.equals(MediaTypes.TEXT_CSV) || mediaType.equals(MediaTypes.TEXT_PLAIN)) {
+      String[] lines = body.split("\r?\n", -1);
+      for (int i = 0; i < lines.length; i++) {
+        if (lines[i].isBlank() && i == lines.length - 1) {
+          continue;
+        }
+        byte[] line = lines[i].getBytes(StandardCharsets.UTF_8);
+        try {
+          valid.add(SourceFormat.ISD_LITE.decode(line));
+          values.add(line);
+        } catch (BadReadingException e) {
+          rejected.add(new Rejected(i + 1, e.getMessage()));
+        }
+      }
+    } else if (mediaType.equals(MediaTypes.APPLICATION_JSON)) {
+      JsonNode root;
+      try {
+        root = JsonSupport.MAPPER.readTree(body);
+      } catch (JsonProcessingException e) {
+        return JsonSupport.error(
+            StatusCodes.BAD_REQUEST,
+            "bad request",
+            "the body is not valid JSON: " + e.getOriginalMessage());
+      }
+      List<JsonNode> elements = new ArrayList<>();
+      if (root != null && root.isArray()) {
+        root.forEach(elements::add);
+      } else {
+        elements.add(root);
+      }
+      for (int i = 0; i < elements.size(); i++) {
+        JsonNode element = elements.get(i);
+        try {
+          if (element == null || !element.isObject()) {
+            throw new BadReadingException("not a JSON object");
+          }
+          valid.add(SourceFormat.fromJson(element));
+          values.add(element.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (BadReadingException e) {
+          rejected.add(new Rejected(i + 1, e.getMessage()));
+        }
+      }
+    } else {
+      return JsonSupport.error(
+          StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+          "unsupported media type",
+          "send text/csv (ISD-lite lines) or application/json (a reading or an array of readings)");
+    }
+    if (valid.isEmpty()) {
+      return JsonSupport.error(
+          StatusCodes.BAD_REQUEST,
+          "bad request",
+          rejected.isEmpty()
+              ? "the body holds no reading"
+              : "no valid reading; first problem, line "
+                  + rejected.get(0).line()
+                  + ": "
+                  + rejected.get(0).reason());
+    }
+    List<CompletableFuture<?>> sends = new ArrayList<>();
+    for (int i = 0; i < valid.size(); i++) {
+      sends.add(
+          producer
+              .send(new ProducerRecord<>(ingest.topic(), valid.get(i).deviceId(), values.get(i)))
+              .toCompletableFuture());
+    }
+    CompletionStage<Void> acked = CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
+    int accepted = valid.size();
+    return onComplete(
+        acked,
+        done -> {
+          if (done.isFailure()) {
+            return ApiFailures.toRoute(
+                new KafkaUnavailableException(
+                    "Kafka at "
+                        + ingest.bootstrapServers()
+                        + " did not take the readings; nothing of this request is guaranteed, send it again",
+                    ApiFailures.unwrap(done.failed().get())),
+                "Kafka");
+          }
+          return complete(
+              StatusCodes.ACCEPTED, new Accepted(accepted, rejected), JsonSupport.marshaller());
+        });
+  }
+}

@@ -1,0 +1,136 @@
+package io.squall.projections;
+
+import akka.Done;
+import akka.projection.eventsourced.EventEnvelope;
+import akka.projection.javadsl.Handler;
+import io.squall.persistence.Device;
+import io.squall.persistence.Reading;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Folds a group of journal events into daily and monthly rows. Replay-safe: each row remembers the
+ * highest sequence number of its device's events it holds, and an event at or below it is skipped,
+ * so replaying from any offset leaves every row as it was. One projection instance owns a slice's
+ * devices, so rows have one writer; rows it wrote are kept in a bounded cache to spare reads.
+ */
+public final class AggregatesHandler extends Handler<List<EventEnvelope<Device.Event>>> {
+  private static final int CACHE_ROWS = 50_000;
+
+  private final AggregatesRepository repository;
+  private final int version;
+  private final Map<AggregateRow.Key, AggregateRow> cache =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<AggregateRow.Key, AggregateRow> eldest) {
+          return size() > CACHE_ROWS;
+        }
+      };
+
+  public AggregatesHandler(AggregatesRepository repository, int version) {
+    this.repository = repository;
+    this.version = version;
+  }
+
+  @Override
+  public CompletionStage<Done> process(List<EventEnvelope<Device.Event>> envelopes) {
+    Map<AggregateRow.Key, NavigableMap<Long, Aggregate>> contributions = contributions(envelopes);
+    if (contributions.isEmpty()) {
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
+    List<AggregateRow.Key> missing =
+        contributions.keySet().stream().filter(key -> !cache.containsKey(key)).toList();
+    CompletionStage<Map<AggregateRow.Key, AggregateRow>> loaded =
+        missing.isEmpty()
+            ? CompletableFuture.completedFuture(Map.of())
+            : repository.load(version, missing);
+    return loaded.thenCompose(
+        stored -> {
+          List<AggregateRow> changed = new ArrayList<>();
+          contributions.forEach(
+              (key, bySequence) -> {
+                AggregateRow current = cache.containsKey(key) ? cache.get(key) : stored.get(key);
+                AggregateRow next = apply(key, current, bySequence);
+                if (next != current) {
+                  changed.add(next);
+                }
+              });
+          if (changed.isEmpty()) {
+            return CompletableFuture.completedFuture(Done.getInstance());
+          }
+          return repository
+              .save(version, changed)
+              .thenApply(
+                  saved -> {
+                    changed.forEach(row -> cache.put(row.key(), row));
+                    return saved;
+                  });
+        });
+  }
+
+  /** {@code current} with the contributions of events after its last sequence number. */
+  static AggregateRow apply(
+      AggregateRow.Key key, AggregateRow current, NavigableMap<Long, Aggregate> bySequence) {
+    long last = current == null ? 0 : current.lastSeq();
+    Aggregate aggregate = current == null ? null : current.aggregate();
+    long applied = last;
+    for (Map.Entry<Long, Aggregate> contribution : bySequence.tailMap(last, false).entrySet()) {
+      aggregate =
+          aggregate == null ? contribution.getValue() : aggregate.plus(contribution.getValue());
+      applied = contribution.getKey();
+    }
+    return applied == last ? current : new AggregateRow(key, aggregate, applied);
+  }
+
+  /** Per row, what each event adds to it, by the event's sequence number. */
+  static Map<AggregateRow.Key, NavigableMap<Long, Aggregate>> contributions(
+      List<EventEnvelope<Device.Event>> envelopes) {
+    Map<AggregateRow.Key, NavigableMap<Long, Aggregate>> contributions = new LinkedHashMap<>();
+    for (EventEnvelope<Device.Event> envelope : envelopes) {
+      if (!(envelope.event() instanceof Device.ReadingsRecorded recorded)) {
+        continue;
+      }
+      long sequenceNr = envelope.sequenceNr();
+      for (Reading reading : recorded.readings()) {
+        LocalDate date = reading.timestamp().atZone(ZoneOffset.UTC).toLocalDate();
+        YearMonth month = YearMonth.from(date);
+        reading
+            .metrics()
+            .forEach(
+                (metric, value) -> {
+                  Aggregate one = Aggregate.of(value);
+                  add(
+                      contributions,
+                      new AggregateRow.Day(reading.deviceId(), metric, date),
+                      sequenceNr,
+                      one);
+                  add(
+                      contributions,
+                      new AggregateRow.Month(reading.deviceId(), metric, month),
+                      sequenceNr,
+                      one);
+                });
+      }
+    }
+    return contributions;
+  }
+
+  private static void add(
+      Map<AggregateRow.Key, NavigableMap<Long, Aggregate>> contributions,
+      AggregateRow.Key key,
+      long sequenceNr,
+      Aggregate value) {
+    contributions
+        .computeIfAbsent(key, k -> new TreeMap<>())
+        .merge(sequenceNr, value, Aggregate::plus);
+  }
+}

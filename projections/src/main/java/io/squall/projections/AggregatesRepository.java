@@ -1,0 +1,40 @@
+package io.squall.projections;
+
+import akka.Done;
+import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
+import io.squall.projections.internal.CassandraAggregatesRepository;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/** The aggregate tables of one projection version: what the handler writes and the API reads. */
+public interface AggregatesRepository {
+
+  /** The tables in Cassandra, in {@code keyspace}. */
+  static AggregatesRepository onCassandra(CassandraSession session, String keyspace) {
+    return new CassandraAggregatesRepository(session, keyspace);
+  }
+
+  /** The rows of {@code keys} that exist. */
+  CompletionStage<Map<AggregateRow.Key, AggregateRow>> load(
+      int version, Collection<AggregateRow.Key> keys);
+
+  /** Writes {@code rows}, batched per partition. */
+  CompletionStage<Done> save(int version, Collection<AggregateRow> rows);
+
+  /** Daily rows of a device's metric from {@code from} to {@code to} inclusive, ascending. */
+  CompletionStage<List<AggregateRow>> daily(
+      int version, String deviceId, String metric, LocalDate from, LocalDate to);
+
+  /** Monthly rows of a device's metric in {@code year}, ascending. */
+  CompletionStage<List<AggregateRow>> monthly(
+      int version, String deviceId, String metric, int year);
+
+  /** Creates the tables of {@code version} if they do not exist. */
+  CompletionStage<Done> createTables(int version);
+
+  /** Drops the tables of {@code version}. */
+  CompletionStage<Done> dropTables(int version);
+}

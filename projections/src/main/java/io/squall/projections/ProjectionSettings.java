@@ -1,0 +1,35 @@
+package io.squall.projections;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.squall.persistence.DeviceSettings;
+import java.time.Duration;
+
+/** Typed {@code squall.projections} settings, read and validated once at startup. */
+public record ProjectionSettings(
+    String keyspace,
+    int replicationFactor,
+    int slices,
+    int groupAfterEnvelopes,
+    Duration groupAfterDuration,
+    Duration versionCheckInterval,
+    Duration dropRetiredAfter) {
+  private static final String PATH = "squall.projections";
+
+  public static ProjectionSettings create(Config config) {
+    Config projections = config.getConfig(PATH);
+    String keyspace = projections.getString("keyspace");
+    if (!keyspace.matches("[a-zA-Z][a-zA-Z0-9_]{0,47}")) {
+      throw new ConfigException.BadValue(
+          PATH + ".keyspace", "must be a Cassandra keyspace name, was '" + keyspace + "'");
+    }
+    return new ProjectionSettings(
+        keyspace,
+        projections.getInt("replication-factor"),
+        DeviceSettings.create(config).tagSlices(),
+        projections.getInt("group-after-envelopes"),
+        projections.getDuration("group-after-duration"),
+        projections.getDuration("version-check-interval"),
+        projections.getDuration("drop-retired-after"));
+  }
+}

@@ -1,0 +1,129 @@
+package io.squall.projections;
+
+import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Which version of the aggregate tables serves reads ({@code current}) and which, if any, is being
+ * built from the start of the journal ({@code building}). One row in Cassandra, changed only with
+ * lightweight transactions, so reads switch atomically and two rebuilds never run at once.
+ */
+public final class ProjectionVersions {
+  private static final String PROJECTION = AggregatesProjection.NAME;
+
+  /** The versions as last read. */
+  public record State(int current, OptionalInt building) {
+    /** Whether {@code version} neither serves reads nor is being built. */
+    public boolean retired(int version) {
+      return version != current && (building.isEmpty() || building.getAsInt() != version);
+    }
+  }
+
+  private final CassandraSession session;
+  private final String table;
+  private final AtomicReference<State> state =
+      new AtomicReference<>(new State(1, OptionalInt.empty()));
+
+  private ProjectionVersions(CassandraSession session, String keyspace) {
+    this.session = session;
+    this.table = keyspace + ".projection_versions";
+  }
+
+  /** Creates the keyspace and table if needed (version 1 serving), then reads the versions. */
+  public static CompletionStage<ProjectionVersions> create(
+      CassandraSession session, ProjectionSettings settings) {
+    ProjectionVersions versions = new ProjectionVersions(session, settings.keyspace());
+    return session
+        .executeDDL(
+            "CREATE KEYSPACE IF NOT EXISTS "
+                + settings.keyspace()
+                + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': "
+                + settings.replicationFactor()
+                + "}")
+        .thenCompose(
+            d ->
+                session.executeDDL(
+                    "CREATE TABLE IF NOT EXISTS "
+                        + versions.table
+                        + " (projection text PRIMARY KEY, current int, building int)"))
+        .thenCompose(
+            d ->
+                session.executeWrite(
+                    "INSERT INTO "
+                        + versions.table
+                        + " (projection, current) VALUES (?, 1) IF NOT EXISTS",
+                    PROJECTION))
+        .thenCompose(d -> versions.refresh())
+        .thenApply(s -> versions);
+  }
+
+  public State state() {
+    return state.get();
+  }
+
+  /** Reads the versions again. */
+  public CompletionStage<State> refresh() {
+    return session
+        .selectOne("SELECT current, building FROM " + table + " WHERE projection = ?", PROJECTION)
+        .thenApply(
+            row -> {
+              State read = row.map(ProjectionVersions::toState).orElse(state.get());
+              state.set(read);
+              return read;
+            });
+  }
+
+  private static State toState(Row row) {
+    return new State(
+        row.getInt("current"),
+        row.isNull("building") ? OptionalInt.empty() : OptionalInt.of(row.getInt("building")));
+  }
+
+  /** Starts building the next version; fails with {@link RebuildInProgressException} if one is. */
+  public CompletionStage<Integer> startRebuild() {
+    return refresh()
+        .thenCompose(
+            current -> {
+              int next = current.current() + 1;
+              return session
+                  .selectOne(
+                      "UPDATE "
+                          + table
+                          + " SET building = ? WHERE projection = ? IF building = null",
+                      next,
+                      PROJECTION)
+                  .thenCompose(
+                      applied -> {
+                        if (applied(applied)) {
+                          return refresh().thenApply(s -> next);
+                        }
+                        return refresh()
+                            .thenApply(
+                                s -> {
+                                  throw new RebuildInProgressException(s.building().orElse(next));
+                                });
+                      });
+            });
+  }
+
+  /** Makes {@code version} serve reads, if it is the one being built; true if this call did. */
+  public CompletionStage<Boolean> switchTo(int version) {
+    return session
+        .selectOne(
+            "UPDATE "
+                + table
+                + " SET current = ?, building = null WHERE projection = ? IF building = ?",
+            version,
+            PROJECTION,
+            version)
+        .thenCompose(applied -> refresh().thenApply(s -> applied(applied)));
+  }
+
+  private static boolean applied(Optional<Row> row) {
+    return row.map(r -> r.getBoolean("[applied]")).orElse(false);
+  }
+}
