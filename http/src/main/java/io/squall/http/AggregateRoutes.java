@@ -29,12 +29,13 @@ import java.util.function.Supplier;
  */
 public final class AggregateRoutes {
   private final ActorSystem<?> system;
-  private final Aggregates aggregates;
+  private final CompletionStage<Aggregates> ready;
   private final HttpSettings settings;
 
-  public AggregateRoutes(ActorSystem<?> system, Aggregates aggregates, HttpSettings settings) {
+  public AggregateRoutes(
+      ActorSystem<?> system, CompletionStage<Aggregates> aggregates, HttpSettings settings) {
     this.system = system;
-    this.aggregates = aggregates;
+    this.ready = aggregates;
     this.settings = settings;
   }
 
@@ -49,12 +50,22 @@ public final class AggregateRoutes {
   /** Routes under {@code /api/v1/devices/{id}}. */
   public Route routes(String deviceId) {
     return concat(
-        path("daily", () -> get(() -> parameterMap(params -> daily(deviceId, params)))),
-        path("monthly", () -> get(() -> parameterMap(params -> monthly(deviceId, params)))),
-        path("top", () -> get(() -> parameterMap(params -> top(deviceId, params)))));
+        path(
+            "daily",
+            () -> get(() -> parameterMap(params -> whenReady(a -> daily(a, deviceId, params))))),
+        path(
+            "monthly",
+            () -> get(() -> parameterMap(params -> whenReady(a -> monthly(a, deviceId, params))))),
+        path(
+            "top",
+            () -> get(() -> parameterMap(params -> whenReady(a -> top(a, deviceId, params))))));
   }
 
-  private Route daily(String deviceId, Map<String, String> params) {
+  private Route whenReady(java.util.function.Function<Aggregates, Route> route) {
+    return Starting.whenReady(ready, "the aggregates projection", route);
+  }
+
+  private Route daily(Aggregates aggregates, String deviceId, Map<String, String> params) {
     return validated(
         () -> {
           String metric = metric(params);
@@ -80,7 +91,7 @@ public final class AggregateRoutes {
         });
   }
 
-  private Route monthly(String deviceId, Map<String, String> params) {
+  private Route monthly(Aggregates aggregates, String deviceId, Map<String, String> params) {
     return validated(
         () -> {
           String metric = metric(params);
@@ -92,7 +103,7 @@ public final class AggregateRoutes {
         });
   }
 
-  private Route top(String deviceId, Map<String, String> params) {
+  private Route top(Aggregates aggregates, String deviceId, Map<String, String> params) {
     return validated(
         () -> {
           String metric = metric(params);

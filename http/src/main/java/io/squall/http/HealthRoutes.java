@@ -32,7 +32,12 @@ public final class HealthRoutes {
   public record Body(String status, String error, String detail, List<Health.Component> checks) {}
 
   public Route routes() {
-    return pathPrefix("api", () -> pathPrefix("v1", () -> path("health", () -> get(this::answer))));
+    return pathPrefix("api", () -> pathPrefix("v1", this::v1));
+  }
+
+  /** The route under {@code /api/v1}. */
+  Route v1() {
+    return path("health", () -> get(this::answer));
   }
 
   private Route answer() {

@@ -12,14 +12,16 @@ import akka.stream.alpakka.cassandra.CassandraSessionSettings;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSessionRegistry;
 import com.typesafe.config.Config;
-import io.squall.http.HealthRoutes;
+import io.squall.http.ApiRoutes;
 import io.squall.http.HttpServer;
 import io.squall.projections.AggregatesProjection;
 import io.squall.projections.AggregatesRepository;
 import io.squall.sharding.DeviceSharding;
 import io.squall.sharding.IngestSettings;
 import io.squall.sharding.ReadingsConsumer;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,9 +63,20 @@ public final class Main {
     DependencyHealth health =
         new DependencyHealth(
             system, settings.kafkaBootstrapServers(), settings.http().healthTimeout());
+    CompletionStage<Optional<ReadingsConsumer>> ingestion = startIngestion(system, settings);
+    CompletionStage<AggregatesProjection> aggregates = startProjection(system, settings);
     CompletionStage<ServerBinding> http =
-        HttpServer.start(system, settings.http(), new HealthRoutes(health).routes());
-    return new Node(http, startIngestion(system, settings), startProjection(system, settings));
+        HttpServer.start(
+            system,
+            settings.http(),
+            ApiRoutes.create(
+                system,
+                settings.http(),
+                settings.ingest(),
+                health,
+                aggregates,
+                settings.projections().slices()));
+    return new Node(http, ingestion, aggregates);
   }
 
   /** Device shards aligned with the topic's partitions, then (if enabled) this node's consumer. */
@@ -90,7 +103,8 @@ public final class Main {
   }
 
   /**
-   * The aggregate tables' schema, then the projection of the serving (and any building) version.
+   * The aggregate tables' schema, then the projection of the serving (and any building) version;
+   * while Cassandra cannot be reached this is tried again every few seconds.
    */
   private static CompletionStage<AggregatesProjection> startProjection(
       ActorSystem<?> system, NodeSettings settings) {
@@ -98,16 +112,38 @@ public final class Main {
         CassandraSessionRegistry.get(system).sessionFor(CassandraSessionSettings.create());
     AggregatesRepository repository =
         AggregatesRepository.onCassandra(session, settings.projections().keyspace());
-    return AggregatesProjection.init(system, settings.projections(), repository, session)
+    CompletableFuture<AggregatesProjection> started = new CompletableFuture<>();
+    startProjection(system, settings, repository, session, started, 1);
+    return started;
+  }
+
+  private static void startProjection(
+      ActorSystem<?> system,
+      NodeSettings settings,
+      AggregatesRepository repository,
+      CassandraSession session,
+      CompletableFuture<AggregatesProjection> started,
+      int attempt) {
+    AggregatesProjection.init(system, settings.projections(), repository, session)
         .whenComplete(
             (projection, failure) -> {
-              if (failure != null) {
-                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                log.error(
-                    "Squall could not start the aggregates projection on Cassandra: {}",
-                    cause.getMessage());
-                system.terminate();
+              if (failure == null) {
+                started.complete(projection);
+                return;
               }
+              Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+              log.warn(
+                  "Squall could not start the aggregates projection (attempt {}): {}; trying again in 5 s",
+                  attempt,
+                  cause.getMessage());
+              system
+                  .scheduler()
+                  .scheduleOnce(
+                      Duration.ofSeconds(5),
+                      () ->
+                          startProjection(
+                              system, settings, repository, session, started, attempt + 1),
+                      system.executionContext());
             });
   }
 

@@ -5,16 +5,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
+import java.util.function.IntSupplier;
 import java.util.function.ToDoubleFunction;
 
 /** What the API reads: aggregates of the version that serves reads, and top-K days. */
 public final class Aggregates {
   private final AggregatesRepository repository;
-  private final ProjectionVersions versions;
+  private final IntSupplier servingVersion;
 
-  public Aggregates(AggregatesRepository repository, ProjectionVersions versions) {
+  /** Reads from {@code repository}, always the version {@code servingVersion} names. */
+  public Aggregates(AggregatesRepository repository, IntSupplier servingVersion) {
     this.repository = repository;
-    this.versions = versions;
+    this.servingVersion = servingVersion;
   }
 
   /** A daily figure that ranks days. */
@@ -49,7 +51,7 @@ public final class Aggregates {
   public record Ranked(LocalDate date, double value) {}
 
   public int version() {
-    return versions.state().current();
+    return servingVersion.getAsInt();
   }
 
   public CompletionStage<List<AggregateRow>> daily(

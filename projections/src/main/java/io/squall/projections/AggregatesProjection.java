@@ -19,6 +19,7 @@ import akka.projection.javadsl.SourceProvider;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
 import io.squall.persistence.Device;
 import io.squall.persistence.DeviceSettings;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -100,6 +101,57 @@ public final class AggregatesProjection {
 
   public ProjectionVersions versions() {
     return versions;
+  }
+
+  /** Reads of the serving version. */
+  public Aggregates aggregates() {
+    return new Aggregates(repository, () -> versions.state().current());
+  }
+
+  /** How far one slice of a version has come: its offset's time and how long ago that is. */
+  public record SliceLag(String slice, java.time.Instant offsetTime, double lagSeconds) {}
+
+  /** A version's progress over its slices (slices without events yet are not listed). */
+  public record VersionStatus(int version, String role, List<SliceLag> slices) {}
+
+  /** The serving version and any version being built, with each slice's progress. */
+  public CompletionStage<List<VersionStatus>> status() {
+    ProjectionVersions.State state = versions.state();
+    CompletionStage<VersionStatus> serving = status(state.current(), "serving");
+    if (state.building().isEmpty()) {
+      return serving.thenApply(List::of);
+    }
+    return serving.thenCombine(
+        status(state.building().getAsInt(), "building"), (a, b) -> List.of(a, b));
+  }
+
+  private CompletionStage<VersionStatus> status(int version, String role) {
+    java.time.Instant now = java.time.Instant.now();
+    return offsets(version)
+        .thenApply(
+            offsets ->
+                new VersionStatus(
+                    version,
+                    role,
+                    offsets.entrySet().stream()
+                        .sorted(Map.Entry.comparingByKey())
+                        .map(
+                            slice -> {
+                              java.time.Instant at = timeOf(slice.getValue());
+                              return new SliceLag(
+                                  slice.getKey(),
+                                  at,
+                                  Math.max(
+                                      0, java.time.Duration.between(at, now).toMillis() / 1000.0));
+                            })
+                        .toList()));
+  }
+
+  /** The wall-clock time of a time-based (version 1) UUID. */
+  private static java.time.Instant timeOf(UUID uuid) {
+    long hundredNanosSince1582 = uuid.timestamp();
+    long millis = hundredNanosSince1582 / 10_000 - 12_219_292_800_000L;
+    return java.time.Instant.ofEpochMilli(millis);
   }
 
   /** Starts building version current+1 from the start of the journal; answers its number. */

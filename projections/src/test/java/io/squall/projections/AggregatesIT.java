@@ -102,7 +102,7 @@ class AggregatesIT {
           AggregatesProjection.init(system, settings, repository, session)
               .toCompletableFuture()
               .get(60, TimeUnit.SECONDS);
-      Aggregates aggregates = new Aggregates(repository, projection.versions());
+      Aggregates aggregates = projection.aggregates();
 
       node.load(NoaaFile.bundled("ny-2008.csv.gz"), NoaaFile.bundled("sf-2008.csv.gz"));
       IngestNode.await(
