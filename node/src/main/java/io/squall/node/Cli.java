@@ -28,6 +28,7 @@ public final class Cli {
       case "node" -> Main.main(rest);
       case "journal" -> System.exit(JournalCommand.run(rest));
       case "load" -> System.exit(LoadCommand.run(rest));
+      case "demo-report" -> System.exit(DemoCommand.run(rest));
       default -> {
         System.err.println("squall: unknown command '" + args[0] + "'\n\n" + USAGE);
         System.exit(2);
