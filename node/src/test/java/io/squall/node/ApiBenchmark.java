@@ -1,0 +1,224 @@
+package io.squall.node;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.squall.persistence.testing.LocalInfra;
+import io.squall.persistence.testing.NoaaFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Prints the API's figures on a real node over real Kafka and Cassandra: freshness (a reading's
+ * POST to its daily row answering with it, p50/p99 under a steady load), then requests/s and
+ * latency of live state and a 31-day daily query at a fixed concurrency. Needs {@code bin/infra
+ * start}.
+ */
+public final class ApiBenchmark {
+  private static final String SFO = "724940:23234";
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  public static void main(String[] args) throws Exception {
+    int concurrency = args.length > 0 ? Integer.parseInt(args[0]) : 32;
+    String topic = LocalInfra.uniqueName("bench_api");
+    Config config =
+        ConfigFactory.parseString(
+                String.join(
+                    "\n",
+                    "squall.http.port = 0",
+                    "squall.cluster.management = off",
+                    "akka.remote.artery.canonical.port = 0",
+                    "akka.coordinated-shutdown.exit-jvm = off",
+                    "akka.loglevel = WARNING",
+                    "squall.kafka.bootstrap-servers = \""
+                        + LocalInfra.kafkaBootstrapServers()
+                        + "\"",
+                    "squall.ingest.topic = " + topic,
+                    "squall.ingest.dead-letter-topic = " + topic + ".dead-letter",
+                    "squall.ingest.group-id = " + topic,
+                    "squall.projections.keyspace = " + topic + "_aggr",
+                    "akka.projection.cassandra.offset-store.keyspace = " + topic + "_offsets"))
+            .withFallback(LocalInfra.cassandraPersistence(topic))
+            .withFallback(ConfigFactory.load())
+            .resolve();
+    ActorTestKit testKit = ActorTestKit.create("ApiBenchmark", config);
+    try {
+      Main.Node node = Main.init(testKit.system(), NodeSettings.create(config));
+      int port =
+          node.http().toCompletableFuture().get(60, TimeUnit.SECONDS).localAddress().getPort();
+      String api = "http://127.0.0.1:" + port + "/api/v1";
+      node.aggregates().toCompletableFuture().get(120, TimeUnit.SECONDS);
+
+      List<String> lines = NoaaFile.lines(NoaaFile.bundled("sf-2008.csv.gz"));
+      for (int from = 0; from < lines.size(); from += 2000) {
+        post(api, String.join("\n", lines.subList(from, Math.min(from + 2000, lines.size()))));
+      }
+      while (status(api + "/devices/" + SFO + "/monthly?metric=temperature&year=2008") != 200
+          || !body(api + "/devices/" + SFO + "/monthly?metric=temperature&year=2008")
+              .contains("2008-12")) {
+        Thread.sleep(500);
+      }
+      Thread.sleep(3000);
+
+      freshness(api, 20, Duration.ofSeconds(30));
+      load(
+          "GET /api/v1/devices/{id} (live state)",
+          api + "/devices/" + SFO,
+          concurrency,
+          Duration.ofSeconds(20));
+      load(
+          "GET daily, 31 days",
+          api + "/devices/" + SFO + "/daily?metric=temperature&from=2008-07-01&to=2008-07-31",
+          concurrency,
+          Duration.ofSeconds(20));
+    } finally {
+      testKit.shutdownTestKit();
+    }
+    System.exit(0);
+  }
+
+  /** Readings of fresh devices, {@code perSecond}, each timed from POST to its daily row. */
+  private static void freshness(String api, int perSecond, Duration duration) throws Exception {
+    List<Double> millis = Collections.synchronizedList(new ArrayList<>());
+    List<CompletableFuture<Void>> watchers = new ArrayList<>();
+    long end = System.nanoTime() + duration.toNanos();
+    int n = 0;
+    while (System.nanoTime() < end) {
+      String device = "fresh-" + n++;
+      String json =
+          "{\"device\":\""
+              + device
+              + "\",\"timestamp\":\"2024-03-01T12:00:00Z\",\"metrics\":{\"temperature\":21.5}}";
+      long t0 = System.nanoTime();
+      HttpResponse<String> posted =
+          CLIENT.send(
+              HttpRequest.newBuilder(URI.create(api + "/readings"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(json))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (posted.statusCode() != 202) {
+        throw new IllegalStateException(
+            "POST answered " + posted.statusCode() + " " + posted.body());
+      }
+      String query =
+          api + "/devices/" + device + "/daily?metric=temperature&from=2024-03-01&to=2024-03-01";
+      watchers.add(
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  while (!body(query).contains("\"count\":1")) {
+                    Thread.sleep(10);
+                  }
+                  millis.add((System.nanoTime() - t0) / 1e6);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              }));
+      Thread.sleep(1000 / perSecond);
+    }
+    CompletableFuture.allOf(watchers.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+    List<Double> sorted = new ArrayList<>(millis);
+    Collections.sort(sorted);
+    System.out.printf(
+        "freshness, POST -> daily row answers with it, %d readings at %d/s: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+        sorted.size(),
+        perSecond,
+        pct(sorted, 0.50),
+        pct(sorted, 0.99),
+        sorted.get(sorted.size() - 1));
+  }
+
+  /** {@code concurrency} clients asking {@code uri} back to back for {@code duration}. */
+  private static void load(String label, String uri, int concurrency, Duration duration)
+      throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(uri)).GET().build();
+    ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
+    AtomicLong errors = new AtomicLong();
+    long warmEnd = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    long end = warmEnd + duration.toNanos();
+    List<Thread> clients = new ArrayList<>();
+    for (int c = 0; c < concurrency; c++) {
+      Thread client =
+          new Thread(
+              () -> {
+                while (System.nanoTime() < end) {
+                  long t0 = System.nanoTime();
+                  try {
+                    int status =
+                        CLIENT.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+                    if (status != 200) {
+                      errors.incrementAndGet();
+                    }
+                  } catch (Exception e) {
+                    errors.incrementAndGet();
+                  }
+                  if (t0 > warmEnd) {
+                    latencies.add((System.nanoTime() - t0) / 1e6);
+                  }
+                }
+              });
+      client.start();
+      clients.add(client);
+    }
+    for (Thread client : clients) {
+      client.join();
+    }
+    List<Double> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    System.out.printf(
+        "%s, concurrency %d, %d s: %,.0f req/s, p50 %.1f ms, p99 %.1f ms, errors %d%n",
+        label,
+        concurrency,
+        duration.toSeconds(),
+        sorted.size() / (double) duration.toSeconds(),
+        pct(sorted, 0.50),
+        pct(sorted, 0.99),
+        errors.get());
+  }
+
+  private static double pct(List<Double> sorted, double p) {
+    return sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * p)));
+  }
+
+  private static void post(String api, String csv) throws Exception {
+    HttpResponse<String> response =
+        CLIENT.send(
+            HttpRequest.newBuilder(URI.create(api + "/readings"))
+                .header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(csv))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 202) {
+      throw new IllegalStateException(
+          "POST answered " + response.statusCode() + " " + response.body());
+    }
+  }
+
+  private static int status(String uri) throws Exception {
+    return CLIENT
+        .send(
+            HttpRequest.newBuilder(URI.create(uri)).GET().build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  private static String body(String uri) throws Exception {
+    return CLIENT
+        .send(
+            HttpRequest.newBuilder(URI.create(uri)).GET().build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+}
