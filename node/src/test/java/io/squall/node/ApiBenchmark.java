@@ -2,8 +2,6 @@ package io.squall.node;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import io.squall.persistence.testing.LocalInfra;
 import io.squall.persistence.testing.NoaaFile;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,27 +29,7 @@ public final class ApiBenchmark {
 
   public static void main(String[] args) throws Exception {
     int concurrency = args.length > 0 ? Integer.parseInt(args[0]) : 32;
-    String topic = LocalInfra.uniqueName("bench_api");
-    Config config =
-        ConfigFactory.parseString(
-                String.join(
-                    "\n",
-                    "squall.http.port = 0",
-                    "squall.cluster.management = off",
-                    "akka.remote.artery.canonical.port = 0",
-                    "akka.coordinated-shutdown.exit-jvm = off",
-                    "akka.loglevel = WARNING",
-                    "squall.kafka.bootstrap-servers = \""
-                        + LocalInfra.kafkaBootstrapServers()
-                        + "\"",
-                    "squall.ingest.topic = " + topic,
-                    "squall.ingest.dead-letter-topic = " + topic + ".dead-letter",
-                    "squall.ingest.group-id = " + topic,
-                    "squall.projections.keyspace = " + topic + "_aggr",
-                    "akka.projection.cassandra.offset-store.keyspace = " + topic + "_offsets"))
-            .withFallback(LocalInfra.cassandraPersistence(topic))
-            .withFallback(ConfigFactory.load())
-            .resolve();
+    Config config = TestNode.config("bench_api", "akka.loglevel = WARNING");
     ActorTestKit testKit = ActorTestKit.create("ApiBenchmark", config);
     try {
       Main.Node node = Main.init(testKit.system(), NodeSettings.create(config));

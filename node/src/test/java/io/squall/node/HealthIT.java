@@ -7,7 +7,6 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.squall.persistence.testing.LocalInfra;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,32 +23,12 @@ class HealthIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-  private static final String TOPIC = LocalInfra.uniqueName("it_health");
   private static ActorTestKit testKit;
   private static URI health;
 
   @BeforeAll
   static void startNode() throws Exception {
-    Config config =
-        ConfigFactory.parseString(
-                String.join(
-                    "\n",
-                    "squall.http.port = 0",
-                    "squall.http.health-timeout = 2s",
-                    "squall.cluster.management = off",
-                    "akka.remote.artery.canonical.port = 0",
-                    "akka.coordinated-shutdown.exit-jvm = off",
-                    "squall.kafka.bootstrap-servers = \""
-                        + LocalInfra.kafkaBootstrapServers()
-                        + "\"",
-                    "squall.ingest.topic = " + TOPIC,
-                    "squall.ingest.dead-letter-topic = " + TOPIC + ".dead-letter",
-                    "squall.ingest.group-id = " + TOPIC,
-                    "squall.projections.keyspace = " + TOPIC + "_aggr",
-                    "akka.projection.cassandra.offset-store.keyspace = " + TOPIC + "_offsets"))
-            .withFallback(LocalInfra.cassandraPersistence(TOPIC))
-            .withFallback(ConfigFactory.load())
-            .resolve();
+    Config config = TestNode.config("it_health", "squall.http.health-timeout = 2s");
     testKit = ActorTestKit.create("HealthIT", config);
     Main.Node node = Main.init(testKit.system(), NodeSettings.create(config));
     int port = node.http().toCompletableFuture().get(30, TimeUnit.SECONDS).localAddress().getPort();

@@ -7,9 +7,7 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.squall.persistence.Reading;
-import io.squall.persistence.testing.LocalInfra;
 import io.squall.persistence.testing.NoaaFile;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,26 +35,7 @@ class HttpApiIT {
 
   @Test
   void shouldAnswerFromTheRealPipelineWhatTheFileSays() throws Exception {
-    String topic = LocalInfra.uniqueName("it_http");
-    Config config =
-        ConfigFactory.parseString(
-                String.join(
-                    "\n",
-                    "squall.http.port = 0",
-                    "squall.cluster.management = off",
-                    "akka.remote.artery.canonical.port = 0",
-                    "akka.coordinated-shutdown.exit-jvm = off",
-                    "squall.kafka.bootstrap-servers = \""
-                        + LocalInfra.kafkaBootstrapServers()
-                        + "\"",
-                    "squall.ingest.topic = " + topic,
-                    "squall.ingest.dead-letter-topic = " + topic + ".dead-letter",
-                    "squall.ingest.group-id = " + topic,
-                    "squall.projections.keyspace = " + topic + "_aggr",
-                    "akka.projection.cassandra.offset-store.keyspace = " + topic + "_offsets"))
-            .withFallback(LocalInfra.cassandraPersistence(topic))
-            .withFallback(ConfigFactory.load())
-            .resolve();
+    Config config = TestNode.config("it_http");
     ActorTestKit testKit = ActorTestKit.create("HttpApiIT", config);
     try {
       Main.Node node = Main.init(testKit.system(), NodeSettings.create(config));

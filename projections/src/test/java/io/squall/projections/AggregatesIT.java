@@ -33,16 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class AggregatesIT {
   private static final List<String> STATIONS = List.of("725030:14732", "724940:23234");
-  private static final List<String> METRICS =
-      List.of(
-          "temperature",
-          "dewpoint",
-          "pressure",
-          "wind_direction",
-          "wind_speed",
-          "sky_condition",
-          "precipitation_1h",
-          "precipitation_6h");
+  private static final List<String> METRICS = NoaaFile.METRIC_NAMES;
 
   /** Independent figures: count, min, max, sum, sum of squares per (station, metric, period). */
   private static final class Expected {

@@ -23,16 +23,19 @@ import java.util.zip.ZipInputStream;
  * alone: tests compute their expectations with it, independently of Squall's own decoder.
  */
 public final class NoaaFile {
-  private static final String[] METRICS = {
-    "temperature",
-    "dewpoint",
-    "pressure",
-    "wind_direction",
-    "wind_speed",
-    "sky_condition",
-    "precipitation_1h",
-    "precipitation_6h"
-  };
+  /** The eight metrics of an ISD-lite line, in column order. */
+  public static final List<String> METRIC_NAMES =
+      List.of(
+          "temperature",
+          "dewpoint",
+          "pressure",
+          "wind_direction",
+          "wind_speed",
+          "sky_condition",
+          "precipitation_1h",
+          "precipitation_6h");
+
+  private static final String[] METRICS = METRIC_NAMES.toArray(String[]::new);
 
   private NoaaFile() {}
 
