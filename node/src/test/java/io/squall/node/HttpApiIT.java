@@ -132,7 +132,14 @@ class HttpApiIT {
 
       JsonNode projections = getJson(api + "/projections", 200);
       assertEquals("aggregates", projections.get(0).get("name").asText());
-      assertEquals(1, projections.get(0).get("versions").get(0).get("version").asInt());
+      JsonNode serving = projections.get(0).get("versions").get(0);
+      assertEquals(1, serving.get("version").asInt());
+      assertEquals("serving", serving.get("role").asText());
+      assertTrue(serving.get("slices").size() >= 1, serving.toString());
+      for (JsonNode slice : serving.get("slices")) {
+        assertEquals(
+            0, slice.get("lagEvents").asLong(), "a caught-up slice has nothing left: " + slice);
+      }
     } finally {
       testKit.shutdownTestKit();
     }

@@ -109,7 +109,8 @@ public final class AggregatesProjection {
   }
 
   /** How far one slice of a version has come: its offset's time and how long ago that is. */
-  public record SliceLag(String slice, java.time.Instant offsetTime, double lagSeconds) {}
+  public record SliceLag(
+      String slice, java.time.Instant offsetTime, double lagSeconds, long lagEvents) {}
 
   /** A version's progress over its slices (slices without events yet are not listed). */
   public record VersionStatus(int version, String role, List<SliceLag> slices) {}
@@ -128,23 +129,64 @@ public final class AggregatesProjection {
   private CompletionStage<VersionStatus> status(int version, String role) {
     java.time.Instant now = java.time.Instant.now();
     return offsets(version)
-        .thenApply(
-            offsets ->
-                new VersionStatus(
-                    version,
-                    role,
-                    offsets.entrySet().stream()
-                        .sorted(Map.Entry.comparingByKey())
-                        .map(
-                            slice -> {
-                              java.time.Instant at = timeOf(slice.getValue());
-                              return new SliceLag(
-                                  slice.getKey(),
-                                  at,
-                                  Math.max(
-                                      0, java.time.Duration.between(at, now).toMillis() / 1000.0));
-                            })
-                        .toList()));
+        .thenCompose(
+            offsets -> {
+              List<CompletableFuture<SliceLag>> slices =
+                  offsets.entrySet().stream()
+                      .sorted(Map.Entry.comparingByKey())
+                      .map(
+                          slice -> {
+                            java.time.Instant at = timeOf(slice.getValue());
+                            double seconds =
+                                Math.max(
+                                    0, java.time.Duration.between(at, now).toMillis() / 1000.0);
+                            return eventsAfter(slice.getKey(), slice.getValue(), now)
+                                .thenApply(
+                                    events -> new SliceLag(slice.getKey(), at, seconds, events))
+                                .toCompletableFuture();
+                          })
+                      .toList();
+              return CompletableFuture.allOf(slices.toArray(CompletableFuture[]::new))
+                  .thenApply(
+                      done ->
+                          new VersionStatus(
+                              version,
+                              role,
+                              slices.stream().map(CompletableFuture::join).toList()));
+            });
+  }
+
+  /** Events of {@code tag} written after {@code offset}: what the slice still has to fold. */
+  private CompletionStage<Long> eventsAfter(String tag, UUID offset, java.time.Instant now) {
+    var config = system.settings().config();
+    String table =
+        config.getString("akka.persistence.cassandra.journal.keyspace")
+            + "."
+            + config.getString("akka.persistence.cassandra.events-by-tag.table");
+    long bucket =
+        switch (config.getString("akka.persistence.cassandra.events-by-tag.bucket-size")) {
+          case "Day" -> 86_400_000L;
+          case "Minute" -> 60_000L;
+          default -> 3_600_000L;
+        };
+    long from = timeOf(offset).toEpochMilli() / bucket * bucket;
+    CompletionStage<Long> total = CompletableFuture.completedFuture(0L);
+    for (long key = from; key <= now.toEpochMilli(); key += bucket) {
+      long timebucket = key;
+      total =
+          total.thenCompose(
+              sum ->
+                  session
+                      .selectOne(
+                          "SELECT COUNT(*) FROM "
+                              + table
+                              + " WHERE tag_name = ? AND timebucket = ? AND timestamp > ?",
+                          tag,
+                          timebucket,
+                          offset)
+                      .thenApply(row -> sum + row.map(r -> r.getLong(0)).orElse(0L)));
+    }
+    return total;
   }
 
   /** The wall-clock time of a time-based (version 1) UUID. */
