@@ -13,6 +13,8 @@ public final class Cli {
           "  node       run one Squall node, configured by environment variables",
           "  load       send readings files (ISD-lite, JSON lines; .gz, .zip) to the readings topic",
           "  journal    print a device's events from the journal as JSON lines",
+          "  status     cluster members, device shards, consumer lag, projection versions and lag",
+          "  rebuild    build the next version of the aggregate tables from the journal",
           "",
           "'squall COMMAND --help' tells more about a command.");
 
@@ -29,6 +31,7 @@ public final class Cli {
       case "journal" -> System.exit(JournalCommand.run(rest));
       case "load" -> System.exit(LoadCommand.run(rest));
       case "demo-report" -> System.exit(DemoCommand.run(rest));
+      case "status", "rebuild" -> System.exit(StatusCommand.run(args[0], rest));
       default -> {
         System.err.println("squall: unknown command '" + args[0] + "'\n\n" + USAGE);
         System.exit(2);
