@@ -44,6 +44,7 @@ public final class ApiRoutes {
       HttpSettings settings,
       IngestSettings ingest,
       Health health,
+      CompletionStage<?> devices,
       CompletionStage<AggregatesProjection> projection,
       int slices) {
     return create(
@@ -51,6 +52,7 @@ public final class ApiRoutes {
         settings,
         ingest,
         health,
+        devices,
         projection.thenApply(AggregatesProjection::aggregates),
         projection,
         slices);
@@ -62,10 +64,11 @@ public final class ApiRoutes {
       HttpSettings settings,
       IngestSettings ingest,
       Health health,
+      CompletionStage<?> devices,
       CompletionStage<Aggregates> aggregates,
       CompletionStage<AggregatesProjection> projection,
       int slices) {
-    DeviceRoutes devices = new DeviceRoutes(system, settings.askTimeout());
+    DeviceRoutes state = new DeviceRoutes(system, settings.askTimeout());
     AggregateRoutes figures = new AggregateRoutes(system, aggregates, settings);
     IngestRoutes ingestion = new IngestRoutes(system, ingest, settings);
     ProjectionRoutes projections = new ProjectionRoutes(projection);
@@ -77,7 +80,11 @@ public final class ApiRoutes {
                 () ->
                     pathPrefix(
                         PathMatchers.segment(),
-                        id -> concat(devices.routes(id), figures.routes(id)))),
+                        id ->
+                            Starting.whenReady(
+                                devices,
+                                "device sharding",
+                                ready -> concat(state.routes(id), figures.routes(id))))),
             ingestion.routes(),
             projections.routes(slices),
             path("openapi.yaml", () -> get(() -> complete(openApi()))));

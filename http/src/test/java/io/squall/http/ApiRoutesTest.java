@@ -105,6 +105,7 @@ class ApiRoutesTest {
                 http,
                 ingest,
                 healthy,
+                CompletableFuture.completedFuture(akka.Done.getInstance()),
                 CompletableFuture.completedFuture(new Aggregates(new FixedRepository(), () -> 1)),
                 starting,
                 16));
@@ -124,6 +125,7 @@ class ApiRoutesTest {
                 impatient,
                 ingest,
                 healthy,
+                CompletableFuture.completedFuture(akka.Done.getInstance()),
                 CompletableFuture.completedFuture(new Aggregates(new FailingRepository(), () -> 1)),
                 starting,
                 16));
@@ -412,6 +414,35 @@ class ApiRoutesTest {
                         ContentTypes.TEXT_CSV_UTF8,
                         "725030:14732,2008,01,01,00,5.0,-3.9,1020.4,270,4.6,2,0.0,0.0\n")));
     assertError(response, 503, "unavailable", "did not take the readings");
+  }
+
+  @Test
+  void shouldAnswer503WhileTheDeviceShardsAreStarting() throws Exception {
+    Route waitingForKafka =
+        ApiErrors.seal(
+            ApiRoutes.create(
+                testKit.system(),
+                HttpSettings.create(config),
+                IngestSettings.create(config),
+                () -> new CompletableFuture<>(),
+                new CompletableFuture<>(),
+                new CompletableFuture<>(),
+                new CompletableFuture<>(),
+                16));
+
+    assertError(
+        call(waitingForKafka, HttpRequest.GET("/api/v1/devices/" + STATION)),
+        503,
+        "unavailable",
+        "device sharding is still starting");
+    assertError(
+        call(
+            waitingForKafka,
+            HttpRequest.GET(
+                "/api/v1/devices/" + STATION + "/top?metric=temperature&year=2008&k=1")),
+        503,
+        "unavailable",
+        "device sharding is still starting");
   }
 
   @Test

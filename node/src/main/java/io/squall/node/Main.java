@@ -19,9 +19,7 @@ import io.squall.projections.AggregatesRepository;
 import io.squall.sharding.DeviceSharding;
 import io.squall.sharding.IngestSettings;
 import io.squall.sharding.ReadingsConsumer;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +72,7 @@ public final class Main {
                 settings.http(),
                 settings.ingest(),
                 health,
+                ingestion,
                 aggregates,
                 settings.projections().slices()));
     return new Node(http, ingestion, aggregates);
@@ -83,28 +82,19 @@ public final class Main {
   private static CompletionStage<Optional<ReadingsConsumer>> startIngestion(
       ActorSystem<?> system, NodeSettings settings) {
     IngestSettings ingest = settings.ingest();
-    return DeviceSharding.init(system, ingest, settings.device())
+    return Startup.retrying(
+            system,
+            "the device shards on Kafka at " + ingest.bootstrapServers(),
+            () -> DeviceSharding.init(system, ingest, settings.device()))
         .thenApply(
             ready ->
                 ingest.enabled()
                     ? Optional.of(ReadingsConsumer.start(system, ingest))
-                    : Optional.<ReadingsConsumer>empty())
-        .whenComplete(
-            (consumer, failure) -> {
-              if (failure != null) {
-                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                log.error(
-                    "Squall could not start ingestion from Kafka at {}: {}",
-                    ingest.bootstrapServers(),
-                    cause.getMessage());
-                system.terminate();
-              }
-            });
+                    : Optional.empty());
   }
 
   /**
-   * The aggregate tables' schema, then the projection of the serving (and any building) version;
-   * while Cassandra cannot be reached this is tried again every few seconds.
+   * The aggregate tables' schema, then the projection of the serving (and any building) version.
    */
   private static CompletionStage<AggregatesProjection> startProjection(
       ActorSystem<?> system, NodeSettings settings) {
@@ -112,39 +102,10 @@ public final class Main {
         CassandraSessionRegistry.get(system).sessionFor(CassandraSessionSettings.create());
     AggregatesRepository repository =
         AggregatesRepository.onCassandra(session, settings.projections().keyspace());
-    CompletableFuture<AggregatesProjection> started = new CompletableFuture<>();
-    startProjection(system, settings, repository, session, started, 1);
-    return started;
-  }
-
-  private static void startProjection(
-      ActorSystem<?> system,
-      NodeSettings settings,
-      AggregatesRepository repository,
-      CassandraSession session,
-      CompletableFuture<AggregatesProjection> started,
-      int attempt) {
-    AggregatesProjection.init(system, settings.projections(), repository, session)
-        .whenComplete(
-            (projection, failure) -> {
-              if (failure == null) {
-                started.complete(projection);
-                return;
-              }
-              Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-              log.warn(
-                  "Squall could not start the aggregates projection (attempt {}): {}; trying again in 5 s",
-                  attempt,
-                  cause.getMessage());
-              system
-                  .scheduler()
-                  .scheduleOnce(
-                      Duration.ofSeconds(5),
-                      () ->
-                          startProjection(
-                              system, settings, repository, session, started, attempt + 1),
-                      system.executionContext());
-            });
+    return Startup.retrying(
+        system,
+        "the aggregates projection on Cassandra",
+        () -> AggregatesProjection.init(system, settings.projections(), repository, session));
   }
 
   private static void joinCluster(ActorSystem<?> system, NodeSettings settings) {

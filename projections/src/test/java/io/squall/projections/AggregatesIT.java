@@ -173,13 +173,7 @@ class AggregatesIT {
           .toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
       long behind =
-          projection
-              .status()
-              .toCompletableFuture()
-              .get(30, TimeUnit.SECONDS)
-              .get(0)
-              .slices()
-              .stream()
+          lags(projection).stream()
               .filter(lag -> lag.slice().equals(busyTag))
               .mapToLong(AggregatesProjection.SliceLag::lagEvents)
               .sum();
@@ -189,14 +183,7 @@ class AggregatesIT {
           Duration.ofMinutes(1),
           () -> {
             try {
-              return projection
-                  .status()
-                  .toCompletableFuture()
-                  .get(30, TimeUnit.SECONDS)
-                  .get(0)
-                  .slices()
-                  .stream()
-                  .allMatch(lag -> lag.lagEvents() == 0);
+              return lags(projection).stream().allMatch(lag -> lag.lagEvents() == 0);
             } catch (Exception e) {
               return false;
             }
@@ -228,6 +215,12 @@ class AggregatesIT {
               .get(0),
           "reads come from version 2");
     }
+  }
+
+  /** Each started slice's lag in the serving version. */
+  private static List<AggregatesProjection.SliceLag> lags(AggregatesProjection projection)
+      throws Exception {
+    return projection.status().toCompletableFuture().get(30, TimeUnit.SECONDS).get(0).slices();
   }
 
   private static boolean tableExists(CassandraSession session, String keyspace, String table) {

@@ -138,12 +138,22 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
     return new Partition(key.deviceId(), key.metric(), 0, false);
   }
 
+  /** {@code items} grouped by the table partition of their key, in first-seen order. */
+  private static <T> Map<Partition, List<T>> byPartition(
+      Collection<T> items, java.util.function.Function<T, AggregateRow.Key> key) {
+    Map<Partition, List<T>> grouped = new LinkedHashMap<>();
+    items.forEach(
+        item ->
+            grouped
+                .computeIfAbsent(partitionOf(key.apply(item)), p -> new ArrayList<>())
+                .add(item));
+    return grouped;
+  }
+
   @Override
   public CompletionStage<Map<AggregateRow.Key, AggregateRow>> load(
       int version, Collection<AggregateRow.Key> keys) {
-    Map<Partition, List<AggregateRow.Key>> byPartition = new LinkedHashMap<>();
-    keys.forEach(
-        key -> byPartition.computeIfAbsent(partitionOf(key), p -> new ArrayList<>()).add(key));
+    Map<Partition, List<AggregateRow.Key>> byPartition = byPartition(keys, key -> key);
     return statements(version)
         .thenCompose(
             s ->
@@ -179,10 +189,7 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
 
   @Override
   public CompletionStage<Done> save(int version, Collection<AggregateRow> rows) {
-    Map<Partition, List<AggregateRow>> byPartition = new LinkedHashMap<>();
-    rows.forEach(
-        row ->
-            byPartition.computeIfAbsent(partitionOf(row.key()), p -> new ArrayList<>()).add(row));
+    Map<Partition, List<AggregateRow>> byPartition = byPartition(rows, AggregateRow::key);
     return statements(version)
         .thenCompose(
             s ->
