@@ -114,7 +114,9 @@ public final class Device
   /**
    * Counts, time range, latest values, the highest applied offset per Kafka partition, and the
    * index of every timestamp ever recorded. The index is shared between successive states and grows
-   * in place (see {@link SeenTimestamps}); snapshots store a copy.
+   * in place (see {@link SeenTimestamps}), but only ever within one incarnation of the entity: Akka
+   * applies an event before writing it and a failed write restarts the entity from its empty or
+   * snapshot state, so neither of those may hold an index that events grow.
    */
   public record State(
       long readings,
@@ -131,11 +133,13 @@ public final class Device
     }
 
     State apply(ReadingsRecorded event) {
+      // The empty state outlives restarts: its index stays empty, the first event gets its own.
+      SeenTimestamps index = seen.isEmpty() ? new SeenTimestamps() : seen;
       Instant newFirst = first;
       Instant newLast = last;
       Map<String, Latest> newLatest = new TreeMap<>(latest);
       for (Reading reading : event.readings()) {
-        seen.add(reading.timestamp());
+        index.add(reading.timestamp());
         Instant at = reading.timestamp();
         newFirst = newFirst == null || at.isBefore(newFirst) ? at : newFirst;
         newLast = newLast == null || at.isAfter(newLast) ? at : newLast;
@@ -161,7 +165,11 @@ public final class Device
           newLast,
           Map.copyOf(newLatest),
           Map.copyOf(offsets),
-          seen);
+          index);
+    }
+
+    private State withSeen(SeenTimestamps index) {
+      return new State(readings, duplicates, first, last, latest, appliedOffsets, index);
     }
 
     Summary summary(String id) {
@@ -331,26 +339,21 @@ public final class Device
   }
 
   /**
-   * The index grows in place on this entity's thread: what goes to the snapshot store is a copy.
+   * The index grows in place on this entity's thread: what goes to the snapshot store is a copy,
+   * and so is what comes back, since a snapshot may be recovered again after a failed write.
    */
   @Override
   public SnapshotAdapter<State> snapshotAdapter() {
     return new SnapshotAdapter<>() {
       @Override
       public Object toJournal(State state) {
-        return new State(
-            state.readings(),
-            state.duplicates(),
-            state.first(),
-            state.last(),
-            state.latest(),
-            state.appliedOffsets(),
-            state.seen().copy());
+        return state.withSeen(state.seen().copy());
       }
 
       @Override
       public State fromJournal(Object from) {
-        return (State) from;
+        State state = (State) from;
+        return state.withSeen(state.seen().copy());
       }
     };
   }

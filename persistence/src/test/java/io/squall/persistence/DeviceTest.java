@@ -9,7 +9,7 @@ import akka.pattern.StatusReply;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
+import io.squall.persistence.testing.InMemoryPersistence;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +26,7 @@ class DeviceTest {
 
   @BeforeAll
   static void start() {
-    Config config =
-        EventSourcedBehaviorTestKit.config()
-            .withFallback(ConfigFactory.parseResources("serialization.conf"))
-            .withFallback(ConfigFactory.parseResources("persistence.conf"))
-            .withFallback(ConfigFactory.load())
-            .resolve();
+    Config config = InMemoryPersistence.config();
     testKit = ActorTestKit.create("DeviceTest", config);
     settings = DeviceSettings.create(config);
   }

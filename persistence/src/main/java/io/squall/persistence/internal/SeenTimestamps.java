@@ -84,6 +84,10 @@ public final class SeenTimestamps {
     };
   }
 
+  public boolean isEmpty() {
+    return hours.isEmpty() && seconds.isEmpty() && millis.isEmpty();
+  }
+
   public long size() {
     return hours.getLongCardinality() + seconds.getLongCardinality() + millis.getLongCardinality();
   }
