@@ -16,14 +16,10 @@ import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
 import akka.kafka.ProducerSettings;
 import akka.kafka.javadsl.SendProducer;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.squall.persistence.Reading;
-import io.squall.sharding.BadReadingException;
+import io.squall.sharding.BadBodyException;
 import io.squall.sharding.IngestSettings;
 import io.squall.sharding.KafkaUnavailableException;
-import io.squall.sharding.SourceFormat;
-import java.nio.charset.StandardCharsets;
+import io.squall.sharding.ReadingsBody;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,17 +33,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code POST /api/v1/readings}: ISD-lite lines ({@code text/csv}) or JSON (one reading or an
  * array). Every valid reading goes to the readings topic with acks=all; the 202 comes only once the
  * broker has them all, so nothing accepted is ever lost. Rejected lines are listed with reasons.
+ * The body is decoded by {@link ReadingsBody}, with the consumer's own limits.
  */
 public final class IngestRoutes {
   private final IngestSettings ingest;
   private final HttpSettings settings;
   private final SendProducer<String, byte[]> producer;
 
-  /** One rejected line (1-based) or array element, and why. */
-  public record Rejected(int line, String reason) {}
-
-  /** The answer of an accepted request. */
-  public record Accepted(int accepted, List<Rejected> rejected) {}
+  /**
+   * The answer of an accepted request: the first 100 rejected lines (1-based) or array elements,
+   * with why; {@code rejectedCount} counts them all.
+   */
+  public record Accepted(int accepted, List<ReadingsBody.Rejected> rejected, int rejectedCount) {}
 
   public IngestRoutes(ActorSystem<?> system, IngestSettings ingest, HttpSettings settings) {
     this.ingest = ingest;
@@ -82,57 +79,25 @@ public final class IngestRoutes {
 
   private Route ingest(HttpEntity requestEntity, String body) {
     var mediaType = requestEntity.getContentType().mediaType();
-    List<Reading> valid = new ArrayList<>();
-    List<byte[]> values = new ArrayList<>();
-    List<Rejected> rejected = new ArrayList<>();
-    if (mediaType.equals(MediaTypes.TEXT_CSV) || mediaType.equals(MediaTypes.TEXT_PLAIN)) {
-      String[] lines = body.split("\r?\n", -1);
-      for (int i = 0; i < lines.length; i++) {
-        if (lines[i].isBlank() && i == lines.length - 1) {
-          continue;
-        }
-        byte[] line = lines[i].getBytes(StandardCharsets.UTF_8);
-        try {
-          valid.add(SourceFormat.ISD_LITE.decode(line));
-          values.add(line);
-        } catch (BadReadingException e) {
-          rejected.add(new Rejected(i + 1, e.getMessage()));
-        }
-      }
-    } else if (mediaType.equals(MediaTypes.APPLICATION_JSON)) {
-      JsonNode root;
-      try {
-        root = JsonSupport.MAPPER.readTree(body);
-      } catch (JsonProcessingException e) {
-        return JsonSupport.error(
-            StatusCodes.BAD_REQUEST,
-            "bad request",
-            "the body is not valid JSON: " + e.getOriginalMessage());
-      }
-      List<JsonNode> elements = new ArrayList<>();
-      if (root != null && root.isArray()) {
-        root.forEach(elements::add);
+    ReadingsBody.Decoded decoded;
+    try {
+      if (mediaType.equals(MediaTypes.TEXT_CSV) || mediaType.equals(MediaTypes.TEXT_PLAIN)) {
+        decoded = ReadingsBody.isdLite(body);
+      } else if (mediaType.equals(MediaTypes.APPLICATION_JSON)) {
+        decoded = ReadingsBody.json(body);
       } else {
-        elements.add(root);
+        return JsonSupport.error(
+            StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+            "unsupported media type",
+            "send text/csv (ISD-lite lines) or application/json (a reading or an array of readings)");
       }
-      for (int i = 0; i < elements.size(); i++) {
-        JsonNode element = elements.get(i);
-        try {
-          if (element == null || !element.isObject()) {
-            throw new BadReadingException("not a JSON object");
-          }
-          valid.add(SourceFormat.fromJson(element));
-          values.add(element.toString().getBytes(StandardCharsets.UTF_8));
-        } catch (BadReadingException e) {
-          rejected.add(new Rejected(i + 1, e.getMessage()));
-        }
-      }
-    } else {
-      return JsonSupport.error(
-          StatusCodes.UNSUPPORTED_MEDIA_TYPE,
-          "unsupported media type",
-          "send text/csv (ISD-lite lines) or application/json (a reading or an array of readings)");
+    } catch (BadBodyException e) {
+      return e.tooLarge()
+          ? JsonSupport.error(StatusCodes.PAYLOAD_TOO_LARGE, "content too large", e.getMessage())
+          : JsonSupport.error(StatusCodes.BAD_REQUEST, "bad request", e.getMessage());
     }
+    List<ReadingsBody.Valid> valid = decoded.valid();
+    List<ReadingsBody.Rejected> rejected = decoded.rejected();
     if (valid.isEmpty()) {
       return JsonSupport.error(
           StatusCodes.BAD_REQUEST,
@@ -148,7 +113,9 @@ public final class IngestRoutes {
     for (int i = 0; i < valid.size(); i++) {
       sends.add(
           producer
-              .send(new ProducerRecord<>(ingest.topic(), valid.get(i).deviceId(), values.get(i)))
+              .send(
+                  new ProducerRecord<>(
+                      ingest.topic(), valid.get(i).reading().deviceId(), valid.get(i).value()))
               .toCompletableFuture());
     }
     CompletionStage<Void> acked = CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
@@ -166,7 +133,9 @@ public final class IngestRoutes {
                 "Kafka");
           }
           return complete(
-              StatusCodes.ACCEPTED, new Accepted(accepted, rejected), JsonSupport.marshaller());
+              StatusCodes.ACCEPTED,
+              new Accepted(accepted, rejected, decoded.rejectedCount()),
+              JsonSupport.marshaller());
         });
   }
 }

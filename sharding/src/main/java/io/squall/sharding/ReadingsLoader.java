@@ -102,8 +102,27 @@ public final class ReadingsLoader {
     return new Summary(acked.get(), total, Duration.ofNanos(System.nanoTime() - start));
   }
 
-  /** The device id a line is about: ISD-lite's first column, JSON's device; null if none. */
+  /**
+   * The device id a line is about: ISD-lite's first column, JSON's device; null if none or if it is
+   * not a valid id (the consumer dead-letters that line, and a huge key never reaches the broker).
+   */
   static String keyOf(byte[] line) {
+    String key = candidateKey(line);
+    if (key == null) {
+      return null;
+    }
+    try {
+      ReadingLimits.checkDeviceId(key);
+      return key;
+    } catch (BadReadingException e) {
+      return null;
+    }
+  }
+
+  private static String candidateKey(byte[] line) {
+    if (line.length > ReadingLimits.MAX_RECORD_BYTES) {
+      return null;
+    }
     int first = 0;
     while (first < line.length && Character.isWhitespace(line[first])) {
       first++;

@@ -26,21 +26,28 @@ public enum SourceFormat {
     };
   }
 
-  /** Decodes one record's value; throws {@link BadReadingException} naming what is wrong. */
+  /**
+   * Decodes one record's value; throws {@link BadReadingException} naming what is wrong. What it
+   * returns holds every {@link ReadingLimits limit}, so the entity, journal and tables take it.
+   */
   public Reading decode(byte[] value) {
     if (value == null) {
       throw new BadReadingException("empty record (no value)");
     }
-    return switch (this) {
-      case ISD_LITE -> IsdLiteDecoder.decode(value);
-      case JSON -> JsonDecoder.decode(value);
-      case AUTO -> looksLikeJson(value) ? JsonDecoder.decode(value) : IsdLiteDecoder.decode(value);
-    };
-  }
-
-  /** One reading from an already parsed JSON object (request bodies). */
-  public static Reading fromJson(com.fasterxml.jackson.databind.JsonNode object) {
-    return JsonDecoder.fromTree(object);
+    ReadingLimits.checkRecordSize(value);
+    try {
+      return switch (this) {
+        case ISD_LITE -> IsdLiteDecoder.decode(value);
+        case JSON -> JsonDecoder.decode(value);
+        case AUTO ->
+            looksLikeJson(value) ? JsonDecoder.decode(value) : IsdLiteDecoder.decode(value);
+      };
+    } catch (BadReadingException e) {
+      throw e;
+    } catch (RuntimeException | StackOverflowError e) {
+      // A record a decoder cannot handle must never stop the stream: it is a bad record.
+      throw new BadReadingException("undecodable record (" + e.getClass().getSimpleName() + ")");
+    }
   }
 
   private static boolean looksLikeJson(byte[] value) {

@@ -2,6 +2,7 @@ package io.squall.sharding.internal;
 
 import io.squall.persistence.Reading;
 import io.squall.sharding.BadReadingException;
+import io.squall.sharding.ReadingLimits;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -70,7 +71,8 @@ public final class IsdLiteDecoder {
       }
       metrics.put(metric, value);
     }
-    return new Reading(device, date.atTime(time[3], 0).toInstant(ZoneOffset.UTC), metrics);
+    return ReadingLimits.reading(
+        device, date.atTime(time[3], 0).toInstant(ZoneOffset.UTC), metrics);
   }
 
   private static int integer(String text, String column) {
@@ -78,7 +80,7 @@ public final class IsdLiteDecoder {
       return Integer.parseInt(text.strip());
     } catch (NumberFormatException e) {
       throw new BadReadingException(
-          "column " + column + " is not a whole number: '" + text.strip() + "'");
+          "column " + column + " is not a whole number: " + ReadingLimits.quote(text.strip()));
     }
   }
 
@@ -88,7 +90,7 @@ public final class IsdLiteDecoder {
       value = Double.parseDouble(text.strip());
     } catch (NumberFormatException e) {
       throw new BadReadingException(
-          "column " + column + " is not a number: '" + text.strip() + "'");
+          "column " + column + " is not a number: " + ReadingLimits.quote(text.strip()));
     }
     if (!Double.isFinite(value)) {
       throw new BadReadingException("column " + column + " is not a finite number");

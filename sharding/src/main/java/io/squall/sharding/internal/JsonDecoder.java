@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.squall.persistence.Reading;
 import io.squall.sharding.BadReadingException;
+import io.squall.sharding.ReadingLimits;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -33,12 +34,11 @@ public final class JsonDecoder {
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new BadReadingException("not valid JSON: " + e.getOriginalMessage());
+      throw new BadReadingException("not valid JSON: " + clip(e.getOriginalMessage()));
     }
   }
 
-  /** One reading from a parsed JSON object (also used for request bodies). */
-  public static Reading fromTree(JsonNode node) {
+  private static Reading fromTree(JsonNode node) {
     JsonNode device = node.get("device");
     if (device == null || !device.isTextual() || device.asText().isBlank()) {
       throw new BadReadingException("field device must be a non-empty string");
@@ -52,11 +52,19 @@ public final class JsonDecoder {
       at = OffsetDateTime.parse(timestamp.asText()).toInstant();
     } catch (DateTimeParseException e) {
       throw new BadReadingException(
-          "field timestamp is not an ISO-8601 date-time: '" + timestamp.asText() + "'");
+          "field timestamp is not an ISO-8601 date-time: "
+              + ReadingLimits.quote(timestamp.asText()));
     }
     JsonNode metrics = node.get("metrics");
     if (metrics == null || !metrics.isObject()) {
       throw new BadReadingException("field metrics must be an object of numbers");
+    }
+    if (metrics.size() > ReadingLimits.MAX_METRICS) {
+      throw new BadReadingException(
+          metrics.size()
+              + " metrics, over the limit of "
+              + ReadingLimits.MAX_METRICS
+              + " per reading");
     }
     Map<String, Double> values = new HashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = metrics.fields(); it.hasNext(); ) {
@@ -64,11 +72,20 @@ public final class JsonDecoder {
       if (metric.getValue().isNull()) {
         continue;
       }
-      if (!metric.getValue().isNumber() || !Double.isFinite(metric.getValue().asDouble())) {
+      ReadingLimits.checkMetricName(metric.getKey());
+      if (!metric.getValue().isNumber()) {
         throw new BadReadingException("metric " + metric.getKey() + " is not a number");
+      }
+      if (!Double.isFinite(metric.getValue().asDouble())) {
+        throw new BadReadingException("metric " + metric.getKey() + " is not a finite number");
       }
       values.put(metric.getKey(), metric.getValue().asDouble());
     }
-    return new Reading(device.asText().strip(), at, values);
+    return ReadingLimits.reading(device.asText().strip(), at, values);
+  }
+
+  /** Jackson's message quotes the input; a reason stays short. */
+  private static String clip(String message) {
+    return message.length() <= 200 ? message : message.substring(0, 200) + "…";
   }
 }
