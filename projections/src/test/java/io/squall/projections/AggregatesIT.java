@@ -315,7 +315,7 @@ class AggregatesIT {
         (key, f) -> {
           String[] k = key.split("\\|");
           if (k[0].equals(station) && k[1].equals("precipitation_1h")) {
-            days.add(new Aggregates.Ranked(LocalDate.parse(k[2]), Math.round(f[3] * 1e9) / 1e9));
+            days.add(new Aggregates.Ranked(LocalDate.parse(k[2]), Aggregates.rounded(f[3])));
           }
         });
     days.sort(
