@@ -16,6 +16,7 @@ import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
 import io.squall.persistence.Device;
 import io.squall.persistence.DeviceSettings;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -38,19 +39,24 @@ public final class AggregatesProjection {
   private final AggregatesRepository repository;
   private final ProjectionVersions versions;
   private final ProjectionLag lag;
+  private final VersionCycle cycle;
   private final Set<Integer> started = ConcurrentHashMap.newKeySet();
 
   private AggregatesProjection(
       ActorSystem<?> system,
       ProjectionSettings settings,
       AggregatesRepository repository,
-      ProjectionVersions versions,
-      ProjectionLag lag) {
+      ProjectionVersions versions) {
     this.system = system;
     this.settings = settings;
     this.repository = repository;
     this.versions = versions;
-    this.lag = lag;
+    SliceProgress progress = new JournalSliceProgress(system, settings.journalQueryTimeout());
+    this.lag =
+        new ProjectionLag(progress, settings.slices(), settings.lagCountLimit(), Clock.systemUTC());
+    CatchUp catchUp = new CatchUp(progress, settings.slices());
+    this.cycle =
+        new VersionCycle(system, settings, versions, repository, catchUp, this::ensureStarted);
   }
 
   /** The projection's id for one slice of one version. */
@@ -67,35 +73,22 @@ public final class AggregatesProjection {
       ProjectionSettings settings,
       AggregatesRepository repository,
       CassandraSession session) {
-    SliceProgress progress = new JournalSliceProgress(system, settings.journalQueryTimeout());
-    ProjectionLag lag =
-        new ProjectionLag(progress, settings.slices(), settings.lagCountLimit(), Clock.systemUTC());
     return ProjectionVersions.create(session, settings)
         .thenCompose(
             versions ->
                 CassandraProjection.createTablesIfNotExists(system)
                     .thenApply(
-                        d -> {
-                          AggregatesProjection projection =
-                              new AggregatesProjection(system, settings, repository, versions, lag);
-                          projection.ensureStarted(versions.state());
-                          VersionCycle cycle =
-                              new VersionCycle(
-                                  system,
-                                  settings,
-                                  versions,
-                                  repository,
-                                  new CatchUp(progress, settings.slices()),
-                                  projection::ensureStarted);
-                          system
-                              .scheduler()
-                              .scheduleWithFixedDelay(
-                                  settings.versionCheckInterval(),
-                                  settings.versionCheckInterval(),
-                                  cycle::run,
-                                  system.executionContext());
-                          return projection;
-                        }));
+                        d -> new AggregatesProjection(system, settings, repository, versions)))
+        .thenApply(
+            projection -> {
+              projection.ensureStarted(projection.versions.state());
+              Duration every = settings.versionCheckInterval();
+              system
+                  .scheduler()
+                  .scheduleWithFixedDelay(
+                      every, every, projection.cycle::run, system.executionContext());
+              return projection;
+            });
   }
 
   public ProjectionVersions versions() {
@@ -120,20 +113,7 @@ public final class AggregatesProjection {
 
   /** Starts building version current+1 from the start of the journal; answers its number. */
   public CompletionStage<Integer> rebuild() {
-    return versions
-        .startRebuild()
-        .thenCompose(
-            next ->
-                repository
-                    .createTables(next)
-                    .thenApply(
-                        d -> {
-                          log.info(
-                              "Rebuilding aggregates as version {} from the start of the journal",
-                              next);
-                          ensureStarted(versions.state());
-                          return next;
-                        }));
+    return cycle.rebuild();
   }
 
   private void ensureStarted(ProjectionVersions.State state) {

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The version cycle each node runs: read the versions, start what serves or is being built, switch
- * reads to a rebuilt version once it has caught up, and drop the tables of the version it replaced.
+ * reads to a rebuilt version once it has {@link CatchUp caught up}, and drop the tables of the
+ * version it replaced. A rebuild starts here too.
  */
 final class VersionCycle {
   private static final Logger log = LoggerFactory.getLogger(VersionCycle.class);
@@ -67,6 +68,19 @@ final class VersionCycle {
                 log.warn("Checking the aggregates versions failed: {}", failure.toString());
               }
               cycling.set(false);
+            });
+  }
+
+  /** Starts building version current+1 from the start of the journal; answers its number. */
+  CompletionStage<Integer> rebuild() {
+    return versions
+        .startRebuild()
+        .thenCompose(next -> repository.createTables(next).thenApply(d -> next))
+        .thenApply(
+            next -> {
+              log.info("Rebuilding aggregates as version {} from the start of the journal", next);
+              ensureStarted.accept(versions.state());
+              return next;
             });
   }
 
