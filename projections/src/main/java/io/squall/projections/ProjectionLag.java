@@ -22,7 +22,10 @@ public final class ProjectionLag {
   private final int countLimit;
   private final Clock clock;
 
-  /** One slice's progress; {@code lagEventsCapped} means "at least {@code lagEvents}". */
+  /**
+   * One slice's progress: when the event at its offset was written, how many seconds ago that is,
+   * and the events after it; {@code lagEventsCapped} means "at least {@code lagEvents}".
+   */
   public record SliceLag(
       String slice,
       Instant offsetTime,
