@@ -12,6 +12,7 @@ import static akka.http.javadsl.server.Directives.post;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import io.squall.projections.AggregatesProjection;
+import io.squall.projections.ProjectionLag;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -24,8 +25,7 @@ public final class ProjectionRoutes {
   private final CompletionStage<AggregatesProjection> projection;
 
   /** One projection as the API shows it. */
-  public record Projection(
-      String name, int slices, List<AggregatesProjection.VersionStatus> versions) {}
+  public record Projection(String name, int slices, List<ProjectionLag.VersionStatus> versions) {}
 
   public ProjectionRoutes(CompletionStage<AggregatesProjection> projection) {
     this.projection = projection;

@@ -16,6 +16,7 @@ import io.squall.http.ApiRoutes;
 import io.squall.http.HttpServer;
 import io.squall.projections.AggregatesProjection;
 import io.squall.projections.AggregatesRepository;
+import io.squall.projections.internal.CassandraAggregatesRepository;
 import io.squall.sharding.DeviceSharding;
 import io.squall.sharding.IngestSettings;
 import io.squall.sharding.ReadingsConsumer;
@@ -101,7 +102,7 @@ public final class Main {
     CassandraSession session =
         CassandraSessionRegistry.get(system).sessionFor(CassandraSessionSettings.create());
     AggregatesRepository repository =
-        AggregatesRepository.onCassandra(session, settings.projections().keyspace());
+        new CassandraAggregatesRepository(session, settings.projections().keyspace());
     return Startup.retrying(
         system,
         "the aggregates projection on Cassandra",

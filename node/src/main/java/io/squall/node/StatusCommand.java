@@ -107,18 +107,21 @@ final class StatusCommand {
     for (JsonNode projection : projections) {
       for (JsonNode version : projection.path("versions")) {
         long events = 0;
+        boolean capped = false;
         double seconds = 0;
         for (JsonNode slice : version.path("slices")) {
           events += slice.path("lagEvents").asLong();
+          capped |= slice.path("lagEventsCapped").asBoolean();
           seconds = Math.max(seconds, slice.path("lagSeconds").asDouble());
         }
         System.out.printf(
-            "projection %s v%d (%s): %d of %d slices started, %,d events to fold, newest offset %.0f s old%n",
+            "projection %s v%d (%s): %d of %d slices started, %s%,d events to fold, oldest slice offset %.0f s old%n",
             projection.get("name").asText(),
             version.get("version").asInt(),
             version.get("role").asText(),
             version.path("slices").size(),
             projection.get("slices").asInt(),
+            capped ? "at least " : "",
             events,
             seconds);
       }

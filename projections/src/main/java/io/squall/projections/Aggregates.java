@@ -1,5 +1,7 @@
 package io.squall.projections;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.List;
@@ -10,6 +12,11 @@ import java.util.function.ToDoubleFunction;
 
 /** What the API reads: aggregates of the version that serves reads, and top-K days. */
 public final class Aggregates {
+  private static final int DECIMALS = 9;
+
+  /** A double holds 15 significant decimal digits exactly; beyond them is noise. */
+  private static final int SIGNIFICANT_DIGITS = 15;
+
   private final AggregatesRepository repository;
   private final IntSupplier servingVersion;
 
@@ -64,11 +71,22 @@ public final class Aggregates {
   }
 
   /**
-   * {@code value} to 9 decimals: sums of decimal readings carry binary noise (0.1 + 0.2), and days
-   * that tie in decimals must tie here too.
+   * {@code value} to 9 decimals, and to at most {@value #SIGNIFICANT_DIGITS} significant digits:
+   * sums of decimal readings carry binary noise (0.1 + 0.2), and days that tie in decimals must tie
+   * here too. Exact at any magnitude — the double's binary value rounded half-even in decimal — so
+   * 1e12 or -1e300 keep their value (scaling into a long would clamp them near 9.2e9), a value
+   * below half a billionth is 0, and NaN and infinities are kept as they are.
    */
   public static double rounded(double value) {
-    return Math.round(value * 1e9) / 1e9;
+    if (!Double.isFinite(value)) {
+      return value;
+    }
+    BigDecimal exact = new BigDecimal(value);
+    int integerDigits = exact.precision() - exact.scale();
+    int decimals = Math.min(DECIMALS, SIGNIFICANT_DIGITS - integerDigits);
+    double rounded = exact.setScale(decimals, RoundingMode.HALF_EVEN).doubleValue();
+    // only within a rounding step of Double.MAX_VALUE can rounding up leave the doubles
+    return Double.isInfinite(rounded) ? value : rounded;
   }
 
   /** The {@code k} days of {@code year} with the largest {@code figure}; ties go to the earlier. */

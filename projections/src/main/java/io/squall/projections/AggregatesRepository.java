@@ -1,21 +1,17 @@
 package io.squall.projections;
 
 import akka.Done;
-import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
-import io.squall.projections.internal.CassandraAggregatesRepository;
 import java.time.LocalDate;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
-/** The aggregate tables of one projection version: what the handler writes and the API reads. */
+/**
+ * The aggregate tables of one projection version: what the handler writes and the API reads. The
+ * Cassandra implementation lives in {@code internal}; the node builds it and passes it in.
+ */
 public interface AggregatesRepository {
-
-  /** The tables in Cassandra, in {@code keyspace}. */
-  static AggregatesRepository onCassandra(CassandraSession session, String keyspace) {
-    return new CassandraAggregatesRepository(session, keyspace);
-  }
 
   /** The rows of {@code keys} that exist. */
   CompletionStage<Map<AggregateRow.Key, AggregateRow>> load(

@@ -13,7 +13,9 @@ public record ProjectionSettings(
     int groupAfterEnvelopes,
     Duration groupAfterDuration,
     Duration versionCheckInterval,
-    Duration dropRetiredAfter) {
+    Duration dropRetiredAfter,
+    int lagCountLimit,
+    Duration journalQueryTimeout) {
   private static final String PATH = "squall.projections";
 
   public static ProjectionSettings create(Config config) {
@@ -30,6 +32,24 @@ public record ProjectionSettings(
         projections.getInt("group-after-envelopes"),
         projections.getDuration("group-after-duration"),
         projections.getDuration("version-check-interval"),
-        projections.getDuration("drop-retired-after"));
+        projections.getDuration("drop-retired-after"),
+        positive(projections, "lag-count-limit"),
+        positiveDuration(projections, "journal-query-timeout"));
+  }
+
+  private static int positive(Config projections, String key) {
+    int value = projections.getInt(key);
+    if (value < 1) {
+      throw new ConfigException.BadValue(PATH + "." + key, "must be at least 1, was " + value);
+    }
+    return value;
+  }
+
+  private static Duration positiveDuration(Config projections, String key) {
+    Duration value = projections.getDuration(key);
+    if (value.isNegative() || value.isZero()) {
+      throw new ConfigException.BadValue(PATH + "." + key, "must be positive, was " + value);
+    }
+    return value;
   }
 }

@@ -12,6 +12,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.squall.persistence.Reading;
 import io.squall.persistence.testing.NoaaFile;
+import io.squall.projections.internal.CassandraAggregatesRepository;
 import io.squall.sharding.IngestNode;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -88,7 +89,7 @@ class AggregatesIT {
           CassandraSessionRegistry.get(system).sessionFor(CassandraSessionSettings.create());
       ProjectionSettings settings = ProjectionSettings.create(config);
       AggregatesRepository repository =
-          AggregatesRepository.onCassandra(session, settings.keyspace());
+          new CassandraAggregatesRepository(session, settings.keyspace());
       AggregatesProjection projection =
           AggregatesProjection.init(system, settings, repository, session)
               .toCompletableFuture()
@@ -175,7 +176,7 @@ class AggregatesIT {
       long behind =
           lags(projection).stream()
               .filter(lag -> lag.slice().equals(busyTag))
-              .mapToLong(AggregatesProjection.SliceLag::lagEvents)
+              .mapToLong(ProjectionLag.SliceLag::lagEvents)
               .sum();
       assertTrue(behind > 0, "a slice set back has events to fold: " + behind);
       management.resume(busyId).toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -218,7 +219,7 @@ class AggregatesIT {
   }
 
   /** Each started slice's lag in the serving version. */
-  private static List<AggregatesProjection.SliceLag> lags(AggregatesProjection projection)
+  private static List<ProjectionLag.SliceLag> lags(AggregatesProjection projection)
       throws Exception {
     return projection.status().toCompletableFuture().get(30, TimeUnit.SECONDS).get(0).slices();
   }
@@ -315,7 +316,7 @@ class AggregatesIT {
         (key, f) -> {
           String[] k = key.split("\\|");
           if (k[0].equals(station) && k[1].equals("precipitation_1h")) {
-            days.add(new Aggregates.Ranked(LocalDate.parse(k[2]), Math.round(f[3] * 1e9) / 1e9));
+            days.add(new Aggregates.Ranked(LocalDate.parse(k[2]), Aggregates.rounded(f[3])));
           }
         });
     days.sort(
