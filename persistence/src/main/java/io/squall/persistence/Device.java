@@ -216,6 +216,7 @@ public final class Device
   private final String deviceId;
   private final DeviceSettings settings;
   private final Runnable passivate;
+  private final PauseGuard pauseGuard;
 
   private Device(
       String deviceId, DeviceSettings settings, ActorContext<Command> actor, Runnable passivate) {
@@ -226,6 +227,7 @@ public final class Device
     this.deviceId = deviceId;
     this.settings = settings;
     this.passivate = passivate;
+    this.pauseGuard = PauseGuard.get(actor.getSystem());
     actor.getLog().debug("Device {} starting", deviceId);
   }
 
@@ -294,6 +296,14 @@ public final class Device
     Recorded recorded = new Recorded(fresh.size(), duplicates, redelivered);
     if (fresh.isEmpty() && duplicates == 0) {
       return Effect().reply(command.replyTo(), StatusReply.success(recorded));
+    }
+    if (!pauseGuard.allowsWrites()) {
+      // another node may own this device now: its journal must have one writer
+      return Effect()
+          .reply(
+              command.replyTo(),
+              StatusReply.error(
+                  "this node was paused and may have been downed; it records nothing"));
     }
     ReadingsRecorded event =
         new ReadingsRecorded(

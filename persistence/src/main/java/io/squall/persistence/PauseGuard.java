@@ -1,0 +1,114 @@
+package io.squall.persistence;
+
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Extension;
+import akka.actor.typed.ExtensionId;
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a node that was frozen (SIGSTOP, a VM stall, a long GC pause) from writing once it runs
+ * again. While it was frozen the others may have downed it and recovered its devices elsewhere; a
+ * second writer of one persistence id corrupts the journal, a second writer of an aggregate row
+ * rewinds it. A pause is a gap in this guard's clock ticks longer than {@code squall.pause-limit}
+ * (by default the split-brain resolver's {@code stable-after}, shorter than any takeover). Writers
+ * ask {@link #allowsWrites()} before they write: the answer is computed from the clock by the
+ * writer itself, so it is false from the first instant after a pause, before the ticker thread has
+ * even run. A paused node stays fenced and shuts down.
+ */
+public final class PauseGuard implements Extension {
+  private static final Logger log = LoggerFactory.getLogger(PauseGuard.class);
+  private static final long TICK_MILLIS = 100;
+  private static final String LIMIT_KEY = "squall.pause-limit";
+
+  private static final ExtensionId<PauseGuard> ID =
+      new ExtensionId<>() {
+        @Override
+        public PauseGuard createExtension(ActorSystem<?> system) {
+          return start(system);
+        }
+      };
+
+  /** Why a paused node shuts down. */
+  public static final class Paused implements CoordinatedShutdown.Reason {
+    private Paused() {}
+  }
+
+  public static final CoordinatedShutdown.Reason PAUSED = new Paused();
+
+  private final long limitNanos;
+  private final LongSupplier nanoClock;
+  private final Runnable onPause;
+  private volatile boolean fenced;
+  private volatile long lastTick;
+
+  PauseGuard(Duration limit, LongSupplier nanoClock, Runnable onPause) {
+    this.limitNanos = limit.toNanos();
+    this.nanoClock = nanoClock;
+    this.onPause = onPause;
+    this.lastTick = nanoClock.getAsLong();
+  }
+
+  public static PauseGuard get(ActorSystem<?> system) {
+    return system.registerExtension(ID);
+  }
+
+  private static PauseGuard start(ActorSystem<?> system) {
+    Duration limit = limit(system.settings().config());
+    PauseGuard guard =
+        new PauseGuard(
+            limit, System::nanoTime, () -> CoordinatedShutdown.get(system).runAll(PAUSED));
+    if (!limit.isZero()) {
+      Thread ticker = new Thread(guard::tickForever, "squall-pause-guard");
+      ticker.setDaemon(true);
+      ticker.start();
+      system.getWhenTerminated().thenRun(ticker::interrupt);
+    }
+    return guard;
+  }
+
+  static Duration limit(Config config) {
+    if (!config.hasPath(LIMIT_KEY) || config.getString(LIMIT_KEY).equals("off")) {
+      return Duration.ZERO;
+    }
+    return config.getDuration(LIMIT_KEY);
+  }
+
+  /** False once this node was paused longer than the limit, and from then on. */
+  public boolean allowsWrites() {
+    return !fenced && (limitNanos == 0 || nanoClock.getAsLong() - lastTick <= limitNanos);
+  }
+
+  /** One tick: notices a pause since the previous one. */
+  void tick() {
+    long now = nanoClock.getAsLong();
+    long gap = now - lastTick;
+    if (limitNanos > 0 && gap > limitNanos && !fenced) {
+      // fenced before lastTick moves: a writer that sees the new tick sees the fence too
+      fenced = true;
+      log.error(
+          "This Squall node was paused for {} ms, longer than {} ({} ms): the cluster may have"
+              + " moved its devices, so it writes nothing more and shuts down",
+          Duration.ofNanos(gap).toMillis(),
+          LIMIT_KEY,
+          Duration.ofNanos(limitNanos).toMillis());
+      onPause.run();
+    }
+    lastTick = now;
+  }
+
+  private void tickForever() {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        Thread.sleep(TICK_MILLIS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      tick();
+    }
+  }
+}
