@@ -1,6 +1,5 @@
 package io.squall.persistence;
 
-import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
@@ -18,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * (by default the split-brain resolver's {@code stable-after}, shorter than any takeover). Writers
  * ask {@link #allowsWrites()} before they write: the answer is computed from the clock by the
  * writer itself, so it is false from the first instant after a pause, before the ticker thread has
- * even run. A paused node stays fenced and shuts down.
+ * even run. The ticker then halts the process (exit code {@value #EXIT_CODE}): whatever this node
+ * still held is stale, and a fresh process rejoins clean.
  */
 public final class PauseGuard implements Extension {
   private static final Logger log = LoggerFactory.getLogger(PauseGuard.class);
@@ -33,12 +33,8 @@ public final class PauseGuard implements Extension {
         }
       };
 
-  /** Why a paused node shuts down. */
-  public static final class Paused implements CoordinatedShutdown.Reason {
-    private Paused() {}
-  }
-
-  public static final CoordinatedShutdown.Reason PAUSED = new Paused();
+  /** The exit code of a node halted after a pause. */
+  public static final int EXIT_CODE = 86;
 
   private final long limitNanos;
   private final LongSupplier nanoClock;
@@ -65,6 +61,7 @@ public final class PauseGuard implements Extension {
     if (!limit.isZero()) {
       Thread ticker = new Thread(guard::tickForever, "squall-pause-guard");
       ticker.setDaemon(true);
+      ticker.setPriority(Thread.MAX_PRIORITY);
       ticker.start();
       system.getWhenTerminated().thenRun(ticker::interrupt);
     }
@@ -92,13 +89,18 @@ public final class PauseGuard implements Extension {
       fenced = true;
       log.error(
           "This Squall node was paused for {} ms, longer than {} ({} ms): the cluster may have"
-              + " moved its devices, so it writes nothing more and shuts down",
+              + " moved its devices, so it writes nothing more and halts",
           Duration.ofNanos(gap).toMillis(),
           LIMIT_KEY,
           Duration.ofNanos(limitNanos).toMillis());
       onPause.run();
     }
     lastTick = now;
+  }
+
+  private static void halt() {
+    System.err.println("Squall node halted after a pause (exit code " + EXIT_CODE + ")");
+    Runtime.getRuntime().halt(EXIT_CODE);
   }
 
   private void tickForever() {
