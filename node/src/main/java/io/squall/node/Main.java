@@ -14,6 +14,7 @@ import akka.stream.alpakka.cassandra.javadsl.CassandraSessionRegistry;
 import com.typesafe.config.Config;
 import io.squall.http.ApiRoutes;
 import io.squall.http.HttpServer;
+import io.squall.persistence.PauseGuard;
 import io.squall.projections.AggregatesProjection;
 import io.squall.projections.AggregatesRepository;
 import io.squall.projections.internal.CassandraAggregatesRepository;
@@ -58,6 +59,8 @@ public final class Main {
 
   /** Wires the node into {@code system}; the same wiring runs in production and in tests. */
   public static Node init(ActorSystem<?> system, NodeSettings settings) {
+    // ticking from the start: a pause before the first device is recorded counts too
+    PauseGuard.get(system);
     joinCluster(system, settings);
     DependencyHealth health =
         new DependencyHealth(
