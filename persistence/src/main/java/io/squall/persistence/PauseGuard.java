@@ -55,9 +55,7 @@ public final class PauseGuard implements Extension {
 
   private static PauseGuard start(ActorSystem<?> system) {
     Duration limit = limit(system.settings().config());
-    PauseGuard guard =
-        new PauseGuard(
-            limit, System::nanoTime, () -> CoordinatedShutdown.get(system).runAll(PAUSED));
+    PauseGuard guard = new PauseGuard(limit, System::nanoTime, PauseGuard::halt);
     if (!limit.isZero()) {
       Thread ticker = new Thread(guard::tickForever, "squall-pause-guard");
       ticker.setDaemon(true);
