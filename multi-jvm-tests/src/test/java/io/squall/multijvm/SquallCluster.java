@@ -149,14 +149,23 @@ final class SquallCluster implements AutoCloseable {
    * answers health 200, and the consumer group has {@code size} members.
    */
   void awaitWhole(int size, Duration timeout) {
+    awaitWhole(null, size, timeout);
+  }
+
+  /** As {@link #awaitWhole(int, Duration)}, among {@code members} only (others may be frozen). */
+  void awaitWhole(List<NodeProcess> members, Duration timeout) {
+    awaitWhole(members, members.size(), timeout);
+  }
+
+  private void awaitWhole(List<NodeProcess> among, int size, Duration timeout) {
     long start = System.nanoTime();
     Harness.await(
         timeout,
         Duration.ofMillis(500),
         "the cluster is whole: " + size + " Up members, every node healthy, " + size + " consumers",
         () -> {
-          List<NodeProcess> alive = alive();
-          if (alive.size() != size) {
+          List<NodeProcess> alive = among != null ? among : alive();
+          if (alive.size() != size || !alive.stream().allMatch(NodeProcess::isAlive)) {
             throw new AssertionError(
                 "a node exited: "
                     + nodes.stream().filter(n -> !n.isAlive()).map(NodeProcess::log).toList());
@@ -221,6 +230,18 @@ final class SquallCluster implements AutoCloseable {
     } catch (Exception e) {
       return -1;
     }
+  }
+
+  /** Shards of the Device entity that {@code node} hosts (Akka Management's shard stats). */
+  static Set<String> hostedShards(NodeProcess node) {
+    Harness.Answer answer = Harness.get(node.management() + "/cluster/shards/Device");
+    Set<String> shards = new HashSet<>();
+    if (answer.status() == 200) {
+      for (JsonNode region : answer.json().get("regions")) {
+        shards.add(region.get("shardId").asText());
+      }
+    }
+    return shards;
   }
 
   /** The node whose consumer owns the most partitions of {@code devices}' records. */
