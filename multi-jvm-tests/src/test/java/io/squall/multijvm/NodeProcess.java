@@ -196,15 +196,9 @@ final class NodeProcess {
     return process.exitValue();
   }
 
-  /** Stops the node for good: SIGTERM, then SIGKILL if it has not exited within 30 s. */
-  void stop() {
-    if (process == null || !process.isAlive()) {
-      return;
-    }
-    signal("CONT"); // a frozen node cannot run its shutdown
-    process.destroy();
-    if (!awaitExit(Duration.ofSeconds(30))) {
-      Harness.say("%s did not stop in 30 s; killing it", name);
+  /** Ends the process if it still runs (SIGKILL, which also ends a frozen one). */
+  void kill() {
+    if (process != null && process.isAlive()) {
       process.destroyForcibly();
       awaitExit(Duration.ofSeconds(10));
     }

@@ -3,6 +3,7 @@ package io.squall.multijvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +28,13 @@ class ScaleDownIT {
         Harness.say(
             "%s left (exit code %d) in %s",
             leaving.name, leaving.exitValue(), Harness.seconds(scenario.sinceFault()));
-        assertEquals(
-            0, leaving.exitValue(), "a node that left on SIGTERM exits 0: " + leaving.log());
+        // a JVM that ends on SIGTERM exits 143 after its shutdown hooks, graceful or not
+        assertEquals(143, leaving.exitValue(), "exit code after SIGTERM: " + leaving.log());
+        String log = Files.readString(leaving.log());
+        assertTrue(
+            log.contains("Readings consumer drained"), "drained its consumer: " + leaving.log());
+        assertTrue(
+            log.contains("Exiting completed"), "left the cluster gracefully: " + leaving.log());
         cluster.awaitWhole(2, Duration.ofMinutes(2));
         Harness.say(
             "2 nodes whole and consuming %s after the SIGTERM",
