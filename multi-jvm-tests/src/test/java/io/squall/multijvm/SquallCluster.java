@@ -159,6 +159,29 @@ final class SquallCluster implements AutoCloseable {
 
   private void awaitWhole(List<NodeProcess> among, int size, Duration timeout) {
     long start = System.nanoTime();
+    try {
+      awaitWhole0(among, size, timeout);
+    } catch (AssertionError e) {
+      StringBuilder views = new StringBuilder(e.getMessage());
+      for (NodeProcess node : nodes) {
+        views
+            .append("\n  ")
+            .append(node.name)
+            .append(" (")
+            .append(node.address())
+            .append(") sees ");
+        views.append(node.isAlive() ? members(node) : "nothing: it exited");
+        views.append("; log ").append(node.log());
+      }
+      views.append("\n  consumers: ").append(assignment());
+      throw new AssertionError(views.toString(), e);
+    }
+    Harness.say(
+        "cluster whole (%d Up, ready, consuming) after %s",
+        size, Harness.seconds(System.nanoTime() - start));
+  }
+
+  private void awaitWhole0(List<NodeProcess> among, int size, Duration timeout) {
     Harness.await(
         timeout,
         Duration.ofMillis(500),
@@ -181,9 +204,6 @@ final class SquallCluster implements AutoCloseable {
           }
           return assignment().size() == size;
         });
-    Harness.say(
-        "cluster whole (%d Up, ready, consuming) after %s",
-        size, Harness.seconds(System.nanoTime() - start));
   }
 
   /** Consumer client id → partitions of the readings topic it consumes. */
