@@ -1,0 +1,42 @@
+package io.squall.multijvm;
+
+import io.squall.persistence.testing.LocalInfra;
+import java.time.Duration;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/** Cassandra stops for 30 s in the middle of a load: back-pressure, no loss, ingestion resumes. */
+class CassandraOutageIT {
+
+  /**
+   * Fails today: every device loses one chunk (250–500) of readings, counted as duplicates instead,
+   * when a journal write fails and the consumer retries it. Device's event handler marks the
+   * readings as seen in a bitmap shared with the state before the write is known to have succeeded
+   * (the persist-failure bug being fixed in persistence/Device.java); enable with that fix.
+   */
+  @Disabled("loses the readings of a retried failed journal write until Device's fix lands")
+  @Test
+  void shouldResumeByItselfAndLoseNothingWhenCassandraIsDownFor30Seconds() throws Exception {
+    try (SquallCluster cluster = SquallCluster.start("mj_cassandra", 3)) {
+      Scenario scenario = new Scenario("Cassandra down 30 s", cluster, Load.stations(2008));
+      scenario.startLoad(1_500);
+      try {
+        scenario.awaitRecorded(0.3, Duration.ofMinutes(2));
+        scenario.fault("Cassandra stopped");
+        try {
+          LocalInfra.infra("stop", "cassandra");
+          Harness.sleep(Duration.ofSeconds(30).minusNanos(scenario.sinceFault()));
+        } finally {
+          LocalInfra.infra("start", "cassandra");
+        }
+        Harness.say(
+            "Cassandra serves again %s after it was stopped",
+            Harness.seconds(scenario.sinceFault()));
+        cluster.awaitWhole(3, Duration.ofMinutes(3));
+        scenario.awaitExact(Duration.ofMinutes(4));
+      } finally {
+        scenario.load.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package io.squall.multijvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * One fault scenario: a cluster, the input and its expected answers, the load, the moment of the
+ * fault, and the final check that every answer is exact and the consumer lag 0, with the times it
+ * took printed.
+ */
+final class Scenario {
+  final String title;
+  final SquallCluster cluster;
+  final List<String> lines;
+  final Expected expected;
+  final long started = System.nanoTime();
+  Load load;
+  private long faultAt;
+
+  Scenario(String title, SquallCluster cluster, List<String> lines) {
+    this.title = title;
+    this.cluster = cluster;
+    this.lines = lines;
+    this.expected = Expected.of(lines);
+    Harness.say(
+        "%s: %,d lines, %,d distinct readings, %,d duplicates, %d devices",
+        title,
+        lines.size(),
+        expected.totalReadings(),
+        expected.totalDuplicates(),
+        expected.readings.size());
+  }
+
+  void startLoad(int perSecond) {
+    load = Load.start(cluster.topic, lines, perSecond);
+  }
+
+  /** The partitions the test's devices' records go to. */
+  Set<Integer> devicePartitions() {
+    Set<Integer> partitions = new HashSet<>();
+    for (String device : expected.readings.keySet()) {
+      partitions.add(
+          Utils.toPositive(Utils.murmur2(device.getBytes(StandardCharsets.UTF_8)))
+              % SquallCluster.PARTITIONS);
+    }
+    return partitions;
+  }
+
+  /** Waits until a {@code fraction} of the distinct readings is recorded (read over HTTP). */
+  void awaitRecorded(double fraction, Duration timeout) {
+    long target = (long) (expected.totalReadings() * fraction);
+    Harness.await(
+        timeout,
+        Duration.ofMillis(500),
+        String.format("%.0f %% of the readings are recorded", fraction * 100),
+        () -> Answers.totalReadings(cluster.api(), expected) >= target);
+    Harness.say("%s: %,d+ readings recorded", title, target);
+  }
+
+  void fault(String what) {
+    faultAt = System.nanoTime();
+    Harness.say("%s: FAULT %s (load sent %,d of %,d)", title, what, load.acked(), lines.size());
+  }
+
+  long sinceFault() {
+    return System.nanoTime() - faultAt;
+  }
+
+  /**
+   * Waits until the load is acknowledged, the consumer lag is 0 and every answer is exact, checks
+   * again after a pause (a late redelivery must not count twice), prints the times, and fails with
+   * the differences if it does not get there within {@code timeout}.
+   */
+  Answers.Report awaitExact(Duration timeout) throws Exception {
+    load.await(timeout);
+    long loadDone = System.nanoTime();
+    Harness.say(
+        "%s: load acknowledged %s after the fault", title, Harness.seconds(loadDone - faultAt));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Answers.Report report = null;
+    long lag = -1;
+    long lagZeroAt = 0;
+    while (System.nanoTime() < deadline) {
+      lag = cluster.lag();
+      if (lag == 0 && lagZeroAt == 0) {
+        lagZeroAt = System.nanoTime();
+        Harness.say(
+            "%s: consumer lag 0, %s after the fault", title, Harness.seconds(lagZeroAt - faultAt));
+      }
+      if (lag == 0 && Answers.totalReadings(cluster.api(), expected) == expected.totalReadings()) {
+        report = Answers.check(cluster.api(), expected);
+        if (report.exact()) {
+          break;
+        }
+      }
+      Harness.sleep(Duration.ofSeconds(2));
+    }
+    long exactAt = System.nanoTime();
+    if (report == null || !report.exact()) {
+      report = Answers.check(cluster.api(), expected);
+      cluster.printLogs();
+      throw new AssertionError(
+          title
+              + ": answers not exact within "
+              + timeout.toSeconds()
+              + " s (lag "
+              + lag
+              + "): "
+              + report);
+    }
+    Harness.say(
+        "%s: every answer exact %s after the fault (%s after the load ended)",
+        title, Harness.seconds(exactAt - faultAt), Harness.seconds(exactAt - loadDone));
+    Harness.sleep(Duration.ofSeconds(5));
+    Answers.Report again = Answers.check(cluster.api(), expected);
+    long finalLag = cluster.lag();
+    Harness.say(
+        "RESULT %s: %s; consumer lag %d; recovery (fault -> lag 0 and exact) %s; wall time %s",
+        title,
+        again,
+        finalLag,
+        Harness.seconds(exactAt - faultAt),
+        Harness.seconds(System.nanoTime() - started));
+    assertTrue(again.exact(), title + ": " + again);
+    assertEquals(0, finalLag, "consumer lag");
+    return again;
+  }
+}
