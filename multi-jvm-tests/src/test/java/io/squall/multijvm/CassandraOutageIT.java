@@ -2,7 +2,6 @@ package io.squall.multijvm;
 
 import io.squall.persistence.testing.LocalInfra;
 import java.time.Duration;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Cassandra stops for 30 s in the middle of a load: back-pressure, no loss, ingestion resumes. */
@@ -14,7 +13,6 @@ class CassandraOutageIT {
    * readings as seen in a bitmap shared with the state before the write is known to have succeeded
    * (the persist-failure bug being fixed in persistence/Device.java); enable with that fix.
    */
-  @Disabled("loses the readings of a retried failed journal write until Device's fix lands")
   @Test
   void shouldResumeByItselfAndLoseNothingWhenCassandraIsDownFor30Seconds() throws Exception {
     try (SquallCluster cluster = SquallCluster.start("mj_cassandra", 3)) {

@@ -119,7 +119,7 @@ class NodeFreezeIT {
           assertEquals(0, lateRows, "events written by the downed node after SIGCONT");
         } else if (lateRows > 0 || !problems.isEmpty()) {
           // Known and not fixed yet: a journal write that the driver had queued when the node was
-          // frozen goes out on SIGCONT, before the PauseDetector halts the JVM; nothing fences it.
+          // frozen goes out on SIGCONT, before the PauseGuard halts the JVM; nothing fences it.
           // -Dsquall.multijvm.require-fencing=true makes this a failure.
           Harness.say(
               "FINDING: the downed node journaled %d events after SIGCONT, beside a survivor's"

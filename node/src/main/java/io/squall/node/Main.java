@@ -40,7 +40,6 @@ public final class Main {
 
   public static void main(String[] args) {
     Config config = NodeConfig.load();
-    PauseDetector.start(config.getDuration("squall.cluster.halt-after-pause"));
     ActorSystem.create(guardian(config), "Squall", config);
   }
 
