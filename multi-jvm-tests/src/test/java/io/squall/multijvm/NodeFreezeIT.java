@@ -19,9 +19,8 @@ import org.junit.jupiter.api.Test;
  * A node frozen (SIGSTOP) for longer than the split-brain resolver's stable-after: the others down
  * it and take over its devices; once thawed it must learn it was downed and exit without writing
  * one more event. Two writers of one persistence id would show in the journal as a sequence number
- * written twice or a writer that writes again after another took over. They still happen (a write
- * queued in the frozen driver goes out on SIGCONT): reported, and a failure only with {@code
- * -Dsquall.multijvm.require-fencing=true} until the journal writes are fenced.
+ * written twice or a writer that writes again after another took over; before the node was fenced,
+ * a write queued in the frozen driver went out on SIGCONT and did exactly that.
  */
 class NodeFreezeIT {
 
@@ -114,18 +113,10 @@ class NodeFreezeIT {
         Harness.say(
             "RESULT journal: %d events written by the downed incarnations after SIGCONT; problems %s",
             lateRows, problems);
-        if (Boolean.getBoolean("squall.multijvm.require-fencing")) {
-          assertEquals(List.of(), problems, "one writer per persistence id, sequence numbers 1..n");
-          assertEquals(0, lateRows, "events written by the downed node after SIGCONT");
-        } else if (lateRows > 0 || !problems.isEmpty()) {
-          // Known and not fixed yet: a journal write that the driver had queued when the node was
-          // frozen goes out on SIGCONT, before the PauseGuard halts the JVM; nothing fences it.
-          // -Dsquall.multijvm.require-fencing=true makes this a failure.
-          Harness.say(
-              "FINDING: the downed node journaled %d events after SIGCONT, beside a survivor's"
-                  + " events of the same sequence numbers: %s",
-              lateRows, problems);
-        }
+        // PauseGuard fences the thawed node's entities and projections, and its Cassandra driver
+        // refuses every request (PauseThrottler), even a write queued when it froze.
+        assertEquals(List.of(), problems, "one writer per persistence id, sequence numbers 1..n");
+        assertEquals(0, lateRows, "events written by the downed node after SIGCONT");
       } finally {
         scenario.load.close();
       }

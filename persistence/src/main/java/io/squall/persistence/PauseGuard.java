@@ -5,6 +5,8 @@ import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,9 @@ public final class PauseGuard implements Extension {
   /** The exit code of a node halted after a pause. */
   public static final int EXIT_CODE = 86;
 
+  /** Every started guard of this process: a pause stops the whole process, so any one tells. */
+  private static final Set<PauseGuard> STARTED = ConcurrentHashMap.newKeySet();
+
   private final long limitNanos;
   private final LongSupplier nanoClock;
   private final Runnable onPause;
@@ -61,7 +66,14 @@ public final class PauseGuard implements Extension {
       ticker.setDaemon(true);
       ticker.setPriority(Thread.MAX_PRIORITY);
       ticker.start();
-      system.getWhenTerminated().thenRun(ticker::interrupt);
+      STARTED.add(guard);
+      system
+          .getWhenTerminated()
+          .thenRun(
+              () -> {
+                STARTED.remove(guard);
+                ticker.interrupt();
+              });
     }
     return guard;
   }
@@ -76,6 +88,20 @@ public final class PauseGuard implements Extension {
   /** False once this node was paused longer than the limit, and from then on. */
   public boolean allowsWrites() {
     return !fenced && (limitNanos == 0 || nanoClock.getAsLong() - lastTick <= limitNanos);
+  }
+
+  /**
+   * False once this process was paused longer than the limit: what the Cassandra driver asks of
+   * every request (see {@code internal.PauseThrottler}), so that even a write a journal or a
+   * projection prepared before a pause is not sent after it.
+   */
+  public static boolean processAllowsWrites() {
+    for (PauseGuard guard : STARTED) {
+      if (!guard.allowsWrites()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** One tick: notices a pause since the previous one. */
