@@ -16,11 +16,12 @@ import org.slf4j.LoggerFactory;
  * again. While it was frozen the others may have downed it and recovered its devices elsewhere; a
  * second writer of one persistence id corrupts the journal, a second writer of an aggregate row
  * rewinds it. A pause is a gap in this guard's clock ticks longer than {@code squall.pause-limit}
- * (by default the split-brain resolver's {@code stable-after}, shorter than any takeover). Writers
- * ask {@link #allowsWrites()} before they write: the answer is computed from the clock by the
- * writer itself, so it is false from the first instant after a pause, before the ticker thread has
- * even run. The ticker then halts the process (exit code {@value #EXIT_CODE}): whatever this node
- * still held is stale, and a fresh process rejoins clean.
+ * (by default the split-brain resolver's {@code stable-after}, shorter than any takeover). Every
+ * Cassandra request asks {@link #processAllowsWrites()} first (the driver's throttler, {@code
+ * internal.PauseThrottler}), journal, tag and aggregate writes alike: the answer is computed from
+ * the clock by the caller itself, so it is false from the first instant after a pause, before the
+ * ticker thread has even run. The ticker then halts the process (exit code {@value #EXIT_CODE}):
+ * whatever this node still held is stale, and a fresh process rejoins clean.
  */
 public final class PauseGuard implements Extension {
   private static final Logger log = LoggerFactory.getLogger(PauseGuard.class);

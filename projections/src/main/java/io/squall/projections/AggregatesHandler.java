@@ -16,7 +16,6 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BooleanSupplier;
 
 /**
  * Folds a group of journal events into daily and monthly rows. Replay-safe: each row remembers the
@@ -37,22 +36,9 @@ public final class AggregatesHandler extends Handler<List<EventEnvelope<Device.E
         }
       };
 
-  private final BooleanSupplier writesAllowed;
-
-  /**
-   * {@code writesAllowed} is asked before every write: false on a node that was paused and may have
-   * lost its slices to another node ({@link io.squall.persistence.PauseGuard}), whose rows this
-   * handler's cache would rewind.
-   */
-  public AggregatesHandler(
-      AggregatesRepository repository, int version, BooleanSupplier writesAllowed) {
+  public AggregatesHandler(AggregatesRepository repository, int version) {
     this.repository = repository;
     this.version = version;
-    this.writesAllowed = writesAllowed;
-  }
-
-  public AggregatesHandler(AggregatesRepository repository, int version) {
-    this(repository, version, () -> true);
   }
 
   @Override
@@ -80,11 +66,6 @@ public final class AggregatesHandler extends Handler<List<EventEnvelope<Device.E
               });
           if (changed.isEmpty()) {
             return CompletableFuture.completedFuture(Done.getInstance());
-          }
-          if (!writesAllowed.getAsBoolean()) {
-            return CompletableFuture.failedFuture(
-                new IllegalStateException(
-                    "this node was paused and may have been downed; it writes no aggregate rows"));
           }
           return repository
               .save(version, changed)

@@ -15,7 +15,6 @@ import akka.projection.javadsl.SourceProvider;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
 import io.squall.persistence.Device;
 import io.squall.persistence.DeviceSettings;
-import io.squall.persistence.PauseGuard;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +40,6 @@ public final class AggregatesProjection {
   private final ProjectionVersions versions;
   private final ProjectionLag lag;
   private final VersionCycle cycle;
-  private final PauseGuard pauseGuard;
   private final Set<Integer> started = ConcurrentHashMap.newKeySet();
 
   private AggregatesProjection(
@@ -53,7 +51,6 @@ public final class AggregatesProjection {
     this.settings = settings;
     this.repository = repository;
     this.versions = versions;
-    this.pauseGuard = PauseGuard.get(system);
     SliceProgress progress = new JournalSliceProgress(system, settings.journalQueryTimeout());
     this.lag =
         new ProjectionLag(progress, settings.slices(), settings.lagCountLimit(), Clock.systemUTC());
@@ -163,9 +160,7 @@ public final class AggregatesProjection {
         EventSourcedProvider.eventsByTag(
             system, CassandraReadJournal.Identifier(), DeviceSettings.tag(slice));
     return CassandraProjection.groupedWithin(
-            id(version, slice),
-            source,
-            () -> new AggregatesHandler(repository, version, pauseGuard::allowsWrites))
+            id(version, slice), source, () -> new AggregatesHandler(repository, version))
         .withGroup(settings.groupAfterEnvelopes(), settings.groupAfterDuration());
   }
 }

@@ -1,8 +1,6 @@
 package io.squall.projections;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.persistence.query.Sequence;
@@ -21,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,21 +111,6 @@ class AggregatesHandlerTest {
         new Aggregate(1, 7.0, 7.0, 7.0, 49.0),
         rows.get(new AggregateRow.Month(DEVICE, "temperature", YearMonth.of(2008, 2))).aggregate());
     assertEquals(3 * 2 + 2 * 2, rows.size(), "3 days and 2 months, 2 metrics each");
-  }
-
-  @Test
-  void shouldWriteNoRowOnANodeThatWasPaused() {
-    FakeAggregatesRepository repository = new FakeAggregatesRepository();
-    AggregatesHandler handler = new AggregatesHandler(repository, 1, () -> false);
-
-    var failure =
-        assertThrows(
-            ExecutionException.class,
-            () -> handler.process(GROUPS.get(0)).toCompletableFuture().get());
-
-    assertTrue(failure.getCause().getMessage().contains("paused"));
-    assertEquals(0, repository.saves);
-    assertTrue(repository.table(1).isEmpty());
   }
 
   @Test
