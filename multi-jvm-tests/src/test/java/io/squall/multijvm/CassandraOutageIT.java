@@ -7,12 +7,6 @@ import org.junit.jupiter.api.Test;
 /** Cassandra stops for 30 s in the middle of a load: back-pressure, no loss, ingestion resumes. */
 class CassandraOutageIT {
 
-  /**
-   * Fails today: every device loses one chunk (250–500) of readings, counted as duplicates instead,
-   * when a journal write fails and the consumer retries it. Device's event handler marks the
-   * readings as seen in a bitmap shared with the state before the write is known to have succeeded
-   * (the persist-failure bug being fixed in persistence/Device.java); enable with that fix.
-   */
   @Test
   void shouldResumeByItselfAndLoseNothingWhenCassandraIsDownFor30Seconds() throws Exception {
     try (SquallCluster cluster = SquallCluster.start("mj_cassandra", 3)) {

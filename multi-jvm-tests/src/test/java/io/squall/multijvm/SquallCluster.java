@@ -2,6 +2,9 @@ package io.squall.multijvm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.squall.persistence.testing.LocalInfra;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +16,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -31,6 +35,9 @@ final class SquallCluster implements AutoCloseable {
 
   /** Split-brain resolver's stable-after for these tests (the default is 20 s). */
   static final Duration STABLE_AFTER = Duration.ofSeconds(7);
+
+  /** How many of a node's last warnings and errors a failed test prints. */
+  private static final int LOG_LINES_ON_FAILURE = 40;
 
   final String name;
   final String topic;
@@ -280,10 +287,24 @@ final class SquallCluster implements AutoCloseable {
     return best;
   }
 
+  /**
+   * Prints where each node's log is and its last warnings and errors, so that a failure explains
+   * itself in the build's output even after the build directory is gone.
+   */
   void printLogs() {
     for (NodeProcess node : nodes) {
-      if (node.log() != null) {
-        Harness.say("log of %s: %s", node.name, node.log());
+      if (node.log() == null) {
+        continue;
+      }
+      Harness.say("log of %s: %s", node.name, node.log());
+      try (Stream<String> lines = Files.lines(node.log())) {
+        List<String> problems =
+            lines.filter(line -> line.contains("WARN") || line.contains("ERROR")).toList();
+        problems
+            .subList(Math.max(0, problems.size() - LOG_LINES_ON_FAILURE), problems.size())
+            .forEach(line -> System.out.println("  " + node.name + " | " + line));
+      } catch (IOException | UncheckedIOException e) {
+        Harness.say("could not read the log of %s: %s", node.name, e);
       }
     }
   }
