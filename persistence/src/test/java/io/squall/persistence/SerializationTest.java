@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.Adapter;
 import akka.pattern.StatusReply;
 import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
+import akka.serialization.Serializer;
 import akka.serialization.Serializers;
 import com.typesafe.config.ConfigFactory;
 import io.squall.persistence.internal.SeenTimestamps;
@@ -19,10 +20,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every command, event and snapshot type round-trips through Jackson CBOR, never Java
- * serialization.
+ * Every command, reply and snapshot type round-trips through Jackson CBOR, the journal's readings
+ * event through its own compact format, never Java serialization; events journaled in CBOR earlier
+ * still read.
  */
 class SerializationTest {
+  /** Akka's id of its Jackson CBOR serializer, as events journaled with it carry it. */
+  private static final int JACKSON_CBOR_ID = 33;
+
   private static ActorTestKit testKit;
 
   @BeforeAll
@@ -38,12 +43,20 @@ class SerializationTest {
     testKit.shutdownTestKit();
   }
 
+  private static Serialization serialization() {
+    return SerializationExtension.get(Adapter.toClassic(testKit.system()));
+  }
+
   private static Object roundTrip(Object value) {
-    Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+    return roundTrip(value, "JacksonCborSerializer");
+  }
+
+  private static Object roundTrip(Object value, String expectedSerializer) {
+    Serialization serialization = serialization();
     byte[] bytes = serialization.serialize(value).get();
     var serializer = serialization.findSerializerFor(value);
     assertEquals(
-        "JacksonCborSerializer",
+        expectedSerializer,
         serializer.getClass().getSimpleName(),
         "serializer of " + value.getClass());
     return serialization
@@ -77,10 +90,28 @@ class SerializationTest {
     Device.ReadingsRecorded event =
         new Device.ReadingsRecorded(1, "725030:14732", List.of(READING), 3, "readings-2", 42L);
 
-    Device.ReadingsRecorded back = (Device.ReadingsRecorded) roundTrip(event);
+    Device.ReadingsRecorded back =
+        (Device.ReadingsRecorded) roundTrip(event, "ReadingsRecordedSerializer");
 
     assertEquals(event, back);
     assertEquals(1, back.version());
+  }
+
+  @Test
+  void shouldReadEventsJournaledInCborBeforeTheCompactFormat() {
+    Device.ReadingsRecorded event =
+        new Device.ReadingsRecorded(1, "725030:14732", List.of(READING), 3, "readings-2", 42L);
+    Serialization serialization = serialization();
+    Serializer cbor = serialization.serializerByIdentity().apply(JACKSON_CBOR_ID);
+    assertEquals("JacksonCborSerializer", cbor.getClass().getSimpleName());
+    byte[] journaled = cbor.toBinary(event);
+
+    Object back =
+        serialization
+            .deserialize(journaled, cbor.identifier(), Serializers.manifestFor(cbor, event))
+            .get();
+
+    assertEquals(event, back);
   }
 
   @Test

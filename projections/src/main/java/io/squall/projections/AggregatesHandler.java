@@ -7,7 +7,6 @@ import io.squall.persistence.Device;
 import io.squall.persistence.Reading;
 import java.time.LocalDate;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +15,7 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 
 /**
  * Folds a group of journal events into daily and monthly rows. Replay-safe: each row remembers the
@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class AggregatesHandler extends Handler<List<EventEnvelope<Device.Event>>> {
   private static final int CACHE_ROWS = 50_000;
+  private static final long SECONDS_PER_DAY = 86_400;
 
   private final AggregatesRepository repository;
   private final int version;
@@ -91,7 +92,11 @@ public final class AggregatesHandler extends Handler<List<EventEnvelope<Device.E
     return applied == last ? current : new AggregateRow(key, aggregate, applied);
   }
 
-  /** Per row, what each event adds to it, by the event's sequence number. */
+  /**
+   * Per row, what each event adds to it, by the event's sequence number. An event's readings are
+   * folded per row first, in reading order (the same sums as one by one), so each row gets one
+   * contribution per event.
+   */
   static Map<AggregateRow.Key, NavigableMap<Long, Aggregate>> contributions(
       List<EventEnvelope<Device.Event>> envelopes) {
     Map<AggregateRow.Key, NavigableMap<Long, Aggregate>> contributions = new LinkedHashMap<>();
@@ -99,29 +104,79 @@ public final class AggregatesHandler extends Handler<List<EventEnvelope<Device.E
       if (!(envelope.event() instanceof Device.ReadingsRecorded recorded)) {
         continue;
       }
-      long sequenceNr = envelope.sequenceNr();
+      Map<LocalDate, Map<String, Accumulator>> days = new LinkedHashMap<>();
+      Map<YearMonth, Map<String, Accumulator>> months = new LinkedHashMap<>();
+      LocalDate date = null;
       for (Reading reading : recorded.readings()) {
-        LocalDate date = reading.timestamp().atZone(ZoneOffset.UTC).toLocalDate();
-        YearMonth month = YearMonth.from(date);
+        long epochDay = Math.floorDiv(reading.timestamp().getEpochSecond(), SECONDS_PER_DAY);
+        if (date == null || date.toEpochDay() != epochDay) {
+          date = LocalDate.ofEpochDay(epochDay);
+        }
+        Map<String, Accumulator> day = days.computeIfAbsent(date, d -> new LinkedHashMap<>());
+        Map<String, Accumulator> month =
+            months.computeIfAbsent(YearMonth.from(date), m -> new LinkedHashMap<>());
         reading
             .metrics()
             .forEach(
                 (metric, value) -> {
-                  Aggregate one = Aggregate.of(value);
-                  add(
-                      contributions,
-                      new AggregateRow.Day(reading.deviceId(), metric, date),
-                      sequenceNr,
-                      one);
-                  add(
-                      contributions,
-                      new AggregateRow.Month(reading.deviceId(), metric, month),
-                      sequenceNr,
-                      one);
+                  day.computeIfAbsent(metric, m -> new Accumulator()).add(value);
+                  month.computeIfAbsent(metric, m -> new Accumulator()).add(value);
                 });
       }
+      long sequenceNr = envelope.sequenceNr();
+      String deviceId = recorded.deviceId();
+      addAll(
+          contributions,
+          days,
+          (day, metric) -> new AggregateRow.Day(deviceId, metric, day),
+          sequenceNr);
+      addAll(
+          contributions,
+          months,
+          (month, metric) -> new AggregateRow.Month(deviceId, metric, month),
+          sequenceNr);
     }
     return contributions;
+  }
+
+  private static <P> void addAll(
+      Map<AggregateRow.Key, NavigableMap<Long, Aggregate>> contributions,
+      Map<P, Map<String, Accumulator>> periods,
+      BiFunction<P, String, AggregateRow.Key> row,
+      long sequenceNr) {
+    periods.forEach(
+        (period, metrics) ->
+            metrics.forEach(
+                (metric, sum) ->
+                    add(contributions, row.apply(period, metric), sequenceNr, sum.aggregate())));
+  }
+
+  /** An aggregate folded value by value, in order. */
+  private static final class Accumulator {
+    private long count;
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
+    private double sum;
+    private double sumOfSquares;
+
+    void add(double value) {
+      if (count == 0) {
+        min = value;
+        max = value;
+        sum = value;
+        sumOfSquares = value * value;
+      } else {
+        min = Math.min(min, value);
+        max = Math.max(max, value);
+        sum += value;
+        sumOfSquares += value * value;
+      }
+      count++;
+    }
+
+    Aggregate aggregate() {
+      return new Aggregate(count, min, max, sum, sumOfSquares);
+    }
   }
 
   private static void add(

@@ -32,7 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -41,9 +41,11 @@ import org.slf4j.LoggerFactory;
 /**
  * This node's consumer of the readings topic: decode, group each batch by device, ask the devices'
  * entities, and commit the batch's offsets only once every reading in it is journaled and every bad
- * record is in the dead-letter topic. One batch is in the entities at a time, so a device's batches
- * are applied in offset order and back-pressure reaches the broker. Any failure restarts the
- * consumer, with backoff, from its last committed offset.
+ * record is in the dead-letter topic. Up to {@code batches-in-flight} batches are in the entities
+ * at once, their offsets committed in order; a device's part of a batch waits for its part of the
+ * batch before (and does not run if that failed), so a device's readings are applied in offset
+ * order. Back-pressure reaches the broker. Any failure restarts the consumer, with backoff, from
+ * its last committed offset.
  */
 public final class ReadingsConsumer {
   private static final Logger log = LoggerFactory.getLogger(ReadingsConsumer.class);
@@ -56,7 +58,14 @@ public final class ReadingsConsumer {
   private final IngestStats stats = new IngestStats();
   private final AtomicReference<Consumer.Control> control = new AtomicReference<>();
   private final AtomicReference<UniqueKillSwitch> incarnation = new AtomicReference<>();
-  private final AtomicLong batchStartedNanos = new AtomicLong(0);
+
+  /** When each batch now in the entities started. */
+  private final Map<Object, Long> batchesStartedNanos = new ConcurrentHashMap<>();
+
+  /** Per device, its part of the latest batch: the next batch's part runs after it. */
+  private final Map<String, CompletableFuture<Device.Recorded>> latestByDevice =
+      new ConcurrentHashMap<>();
+
   private final CompletionStage<Done> done;
 
   private ReadingsConsumer(ActorSystem<?> system, IngestSettings settings) {
@@ -121,7 +130,7 @@ public final class ReadingsConsumer {
               return killSwitch;
             })
         .groupedWithin(settings.batchSize(), settings.batchWait())
-        .mapAsync(1, this::process)
+        .mapAsync(settings.batchesInFlight(), this::process)
         .via(Committer.flow(CommitterSettings.create(system)));
   }
 
@@ -140,7 +149,8 @@ public final class ReadingsConsumer {
 
   private CompletionStage<ConsumerMessage.Committable> process(
       List<ConsumerMessage.CommittableMessage<String, byte[]>> batch) {
-    batchStartedNanos.set(System.nanoTime());
+    Object batchToken = new Object();
+    batchesStartedNanos.put(batchToken, System.nanoTime());
     Map<String, Group> groups = new LinkedHashMap<>();
     List<CompletableFuture<?>> deadLettered = new ArrayList<>();
     for (ConsumerMessage.CommittableMessage<String, byte[]> message : batch) {
@@ -165,28 +175,69 @@ public final class ReadingsConsumer {
         deadLettered.add(deadLetters.send(record, e.getMessage()).toCompletableFuture());
       }
     }
-    // A device has one group per batch and the next batch waits for this one, so a device's
-    // records reach its entity in offset order; at most `parallelism` asks are in flight.
+    // A device has one group per batch, chained here, in batch order, after its group of the
+    // batch before, so its records reach its entity in offset order; at most `parallelism` asks
+    // of this batch are in flight.
+    List<Ordered> ordered = groups.values().stream().map(this::afterPrevious).toList();
     CompletionStage<List<Device.Recorded>> answers =
-        Source.from(new ArrayList<>(groups.values()))
-            .mapAsyncUnordered(settings.parallelism(), this::record)
+        Source.from(ordered)
+            .mapAsyncUnordered(settings.parallelism(), this::recordInOrder)
             .runWith(Sink.seq(), system);
-    return answers.thenCombine(
-        CompletableFuture.allOf(deadLettered.toArray(CompletableFuture[]::new)),
-        (recordedAll, deadLettersDone) -> {
-          int recorded = 0;
-          int duplicates = 0;
-          int redelivered = 0;
-          for (Device.Recorded answer : recordedAll) {
-            recorded += answer.recorded();
-            duplicates += answer.duplicates();
-            redelivered += answer.redelivered();
-          }
-          stats.batchDone(batch.size(), recorded, duplicates, redelivered);
-          batchStartedNanos.set(0);
-          return ConsumerMessage.createCommittableOffsetBatch(
-              batch.stream().map(ConsumerMessage.CommittableMessage::committableOffset).toList());
-        });
+    return answers
+        .thenCombine(
+            CompletableFuture.allOf(deadLettered.toArray(CompletableFuture[]::new)),
+            (recordedAll, deadLettersDone) -> {
+              int recorded = 0;
+              int duplicates = 0;
+              int redelivered = 0;
+              for (Device.Recorded answer : recordedAll) {
+                recorded += answer.recorded();
+                duplicates += answer.duplicates();
+                redelivered += answer.redelivered();
+              }
+              stats.batchDone(batch.size(), recorded, duplicates, redelivered);
+              ConsumerMessage.Committable offsets =
+                  ConsumerMessage.createCommittableOffsetBatch(
+                      batch.stream()
+                          .map(ConsumerMessage.CommittableMessage::committableOffset)
+                          .toList());
+              return offsets;
+            })
+        .whenComplete((committable, failure) -> batchesStartedNanos.remove(batchToken));
+  }
+
+  /** A device's part of a batch, the part of the batch before it, and this part's outcome. */
+  private record Ordered(
+      Group group,
+      CompletionStage<Device.Recorded> previous,
+      CompletableFuture<Device.Recorded> outcome) {}
+
+  private Ordered afterPrevious(Group group) {
+    CompletableFuture<Device.Recorded> outcome = new CompletableFuture<>();
+    CompletableFuture<Device.Recorded> previous = latestByDevice.put(group.deviceId(), outcome);
+    outcome.whenComplete((answer, failure) -> latestByDevice.remove(group.deviceId(), outcome));
+    return new Ordered(
+        group,
+        previous == null
+            ? CompletableFuture.completedFuture(new Device.Recorded(0, 0, 0))
+            : previous,
+        outcome);
+  }
+
+  /** Records the group once its device's previous part is journaled; not at all if that failed. */
+  private CompletionStage<Device.Recorded> recordInOrder(Ordered ordered) {
+    ordered
+        .previous()
+        .thenCompose(before -> record(ordered.group()))
+        .whenComplete(
+            (answer, failure) -> {
+              if (failure == null) {
+                ordered.outcome().complete(answer);
+              } else {
+                ordered.outcome().completeExceptionally(failure);
+              }
+            });
+    return ordered.outcome();
   }
 
   /**
@@ -246,7 +297,11 @@ public final class ReadingsConsumer {
 
   private void checkStalled() {
     long stalledFor = stats.nanosSinceProgress();
-    long batchFor = batchStartedNanos.get() == 0 ? 0 : System.nanoTime() - batchStartedNanos.get();
+    long batchFor =
+        batchesStartedNanos.values().stream()
+            .mapToLong(started -> System.nanoTime() - started)
+            .max()
+            .orElse(0);
     long limit = settings.stallTimeout().toNanos();
     Consumer.Control current = control.get();
     if (batchFor > limit) {
@@ -278,7 +333,7 @@ public final class ReadingsConsumer {
       log.warn("The readings consumer is stalled ({}); restarting it from its last commit", why);
       stats.restarted();
       stats.progressed();
-      batchStartedNanos.set(0);
+      batchesStartedNanos.clear();
       current.abort(new ConsumerStalledException(why));
     }
   }
