@@ -137,7 +137,7 @@ public final class Device
       SeenTimestamps index = seen.isEmpty() ? new SeenTimestamps() : seen;
       Instant newFirst = first;
       Instant newLast = last;
-      Map<String, Latest> newLatest = new TreeMap<>(latest);
+      Map<String, Latest> newLatest = new HashMap<>(latest);
       for (Reading reading : event.readings()) {
         index.add(reading.timestamp());
         Instant at = reading.timestamp();

@@ -35,11 +35,7 @@ public final class IsdLiteDecoder {
     if (line.isEmpty()) {
       throw new BadReadingException("empty line");
     }
-    String[] columns = line.split(",", -1);
-    if (columns.length != COLUMNS) {
-      throw new BadReadingException(
-          "expected " + COLUMNS + " comma-separated columns, found " + columns.length);
-    }
+    String[] columns = columns(line);
     String device = columns[0].strip();
     if (device.isEmpty()) {
       throw new BadReadingException("empty device id (column wsid)");
@@ -75,6 +71,28 @@ public final class IsdLiteDecoder {
         device, date.atTime(time[3], 0).toInstant(ZoneOffset.UTC), metrics);
   }
 
+  private static String[] columns(String line) {
+    int found = 1;
+    for (int i = 0; i < line.length(); i++) {
+      if (line.charAt(i) == ',') {
+        found++;
+      }
+    }
+    if (found != COLUMNS) {
+      throw new BadReadingException(
+          "expected " + COLUMNS + " comma-separated columns, found " + found);
+    }
+    String[] columns = new String[COLUMNS];
+    int from = 0;
+    for (int c = 0; c < COLUMNS - 1; c++) {
+      int comma = line.indexOf(',', from);
+      columns[c] = line.substring(from, comma);
+      from = comma + 1;
+    }
+    columns[COLUMNS - 1] = line.substring(from);
+    return columns;
+  }
+
   private static int integer(String text, String column) {
     try {
       return Integer.parseInt(text.strip());
@@ -85,7 +103,10 @@ public final class IsdLiteDecoder {
   }
 
   private static double number(String text, String column) {
-    double value;
+    double value = Decimals.parse(text);
+    if (!Double.isNaN(value)) {
+      return value;
+    }
     try {
       value = Double.parseDouble(text.strip());
     } catch (NumberFormatException e) {
