@@ -111,10 +111,6 @@ final class NodeProcess {
     log = logDir.resolve(name + (incarnation == 1 ? "" : "-" + incarnation) + ".log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx512m");
-    command.add("-XX:+UseG1GC");
-    // C1 only: three nodes start within seconds of each other on a small, busy machine
-    command.add("-XX:TieredStopAtLevel=1");
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(classpath());

@@ -36,6 +36,13 @@ final class SquallCluster implements AutoCloseable {
   /** Split-brain resolver's stable-after for these tests (the default is 20 s). */
   static final Duration STABLE_AFTER = Duration.ofSeconds(7);
 
+  /**
+   * The JVM of a test's node: a small heap, and C1 only, since three nodes start within seconds of
+   * each other on a small, busy machine.
+   */
+  static final List<String> TEST_JVM =
+      List.of("-Xmx512m", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1");
+
   /** How many of a node's last warnings and errors a failed test prints. */
   private static final int LOG_LINES_ON_FAILURE = 40;
 
@@ -98,9 +105,28 @@ final class SquallCluster implements AutoCloseable {
     Harness.say("cluster %s: topic, group and keyspaces %s*; node logs under %s", name, name, logs);
   }
 
-  /** Creates the topics, starts every node and waits until all are Up and ready. */
+  /**
+   * Creates the topics, starts every node (JVM {@link #TEST_JVM}) and waits until all are ready.
+   */
   static SquallCluster start(String prefix, int size, String... jvmOptions) throws Exception {
-    SquallCluster cluster = new SquallCluster(prefix, size, List.of(jvmOptions));
+    List<String> jvm = new ArrayList<>(TEST_JVM);
+    jvm.addAll(List.of(jvmOptions));
+    SquallCluster cluster = create(prefix, size, jvm);
+    try {
+      cluster.startNodes();
+    } catch (Exception | AssertionError e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  /**
+   * Creates the topics of a cluster whose nodes run on {@code jvm} but are not started yet: a
+   * benchmark fills the topic first.
+   */
+  static SquallCluster create(String prefix, int size, List<String> jvm) throws Exception {
+    SquallCluster cluster = new SquallCluster(prefix, size, jvm);
     try {
       cluster
           .admin
@@ -110,15 +136,19 @@ final class SquallCluster implements AutoCloseable {
                   new NewTopic(cluster.topic + ".dead-letter", PARTITIONS, (short) 1)))
           .all()
           .get(30, TimeUnit.SECONDS);
-      for (NodeProcess node : cluster.nodes) {
-        node.start();
-      }
-      cluster.awaitWhole(size, Duration.ofMinutes(3));
-    } catch (Exception | AssertionError e) {
+    } catch (Exception e) {
       cluster.close();
       throw e;
     }
     return cluster;
+  }
+
+  /** Starts every node and waits until all are Up and ready. */
+  void startNodes() {
+    for (NodeProcess node : nodes) {
+      node.start();
+    }
+    awaitWhole(nodes.size(), Duration.ofMinutes(3));
   }
 
   NodeProcess node(int index) {

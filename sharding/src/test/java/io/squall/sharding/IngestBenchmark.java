@@ -1,16 +1,12 @@
 package io.squall.sharding;
 
-import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.typesafe.config.Config;
 import io.squall.persistence.testing.LocalInfra;
 import io.squall.persistence.testing.NoaaFile;
+import io.squall.persistence.testing.ProcessCpu;
+import io.squall.persistence.testing.RawInserts;
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,10 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Semaphore;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -34,18 +30,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * replication factor (default 20), fan-out devices (default 100000), fan-out rounds (default 5).
  */
 public final class IngestBenchmark {
-  private static final int PAYLOAD_BYTES = 150;
-
   public static void main(String[] args) throws Exception {
     int copies = args.length > 0 ? Integer.parseInt(args[0]) : 20;
     int devices = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
 
-    double raw = rawInserts(200_000);
-    System.out.printf(
-        "raw Cassandra baseline: %,.0f single-row inserts/s (%d-byte payloads,"
-            + " async, 256 in flight)%n%n",
-        raw, PAYLOAD_BYTES);
+    double raw = RawInserts.perSecond(200_000);
+    System.out.printf("%s%n%n", RawInserts.describe(raw));
 
     if (copies > 0) {
       backfill(copies);
@@ -219,56 +210,17 @@ public final class IngestBenchmark {
         ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
             .getProcessCpuTime());
     for (String server : List.of("cassandra", "kafka")) {
-      try {
-        long pid =
-            Long.parseLong(
-                Files.readString(LocalInfra.projectDir().resolve(".squall/run/" + server + "/pid"))
-                    .trim());
-        String[] stat =
-            Files.readString(Path.of("/proc/" + pid + "/stat")).split("\\) ")[1].split(" ");
-        long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
-        cpu.put(server, ticks * 10_000_000L);
-      } catch (Exception e) {
+      OptionalDouble seconds = OptionalDouble.empty();
+      OptionalLong pid = ProcessCpu.serverPid(server);
+      if (pid.isPresent()) {
+        seconds = ProcessCpu.seconds(pid.getAsLong());
+      }
+      if (seconds.isPresent()) {
+        cpu.put(server, (long) (seconds.getAsDouble() * 1e9));
+      } else {
         cpu.put(server + " (not found)", 0L);
       }
     }
     return cpu;
-  }
-
-  /** Async prepared single-row inserts of the same size, 256 in flight. */
-  private static double rawInserts(int rows) throws Exception {
-    String[] hostPort = LocalInfra.cassandraContactPoint().split(":");
-    try (CqlSession session =
-        CqlSession.builder()
-            .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
-            .withLocalDatacenter("datacenter1")
-            .build()) {
-      String table = LocalInfra.uniqueName("squall_bench.raw");
-      for (String ddl :
-          List.of(
-              "CREATE KEYSPACE IF NOT EXISTS squall_bench WITH replication = "
-                  + "{'class': 'SimpleStrategy', 'replication_factor': 1}",
-              "CREATE TABLE "
-                  + table
-                  + " (id text, seq bigint, payload blob, PRIMARY KEY (id, seq))")) {
-        session.execute(
-            com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(ddl)
-                .setTimeout(Duration.ofSeconds(60)));
-      }
-      PreparedStatement insert =
-          session.prepare("INSERT INTO " + table + " (id, seq, payload) VALUES (?, ?, ?)");
-      byte[] payload = new byte[PAYLOAD_BYTES];
-      Semaphore inFlight = new Semaphore(256);
-      long start = System.nanoTime();
-      for (int i = 0; i < rows; i++) {
-        inFlight.acquire();
-        CompletionStage<?> done =
-            session.executeAsync(
-                insert.bind("device-" + (i % 10_000), (long) i, ByteBuffer.wrap(payload)));
-        done.whenComplete((r, e) -> inFlight.release());
-      }
-      inFlight.acquire(256);
-      return rows / ((System.nanoTime() - start) / 1e9);
-    }
   }
 }
