@@ -7,6 +7,7 @@ import io.squall.persistence.testing.ProcessCpu;
 import io.squall.projections.AggregatesProjection;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +48,17 @@ final class Bench {
     return options;
   }
 
-  /** The node's JVM: an explicit heap, G1, and the full JIT (C2), unlike the tests' nodes. */
+  /**
+   * The node's JVM: an explicit heap, G1, and the full JIT (C2), unlike the tests' nodes; then any
+   * options in {@code SQUALL_BENCH_NODE_OPTS} (e.g. {@code -Dsquall.ingest.batch-size=20000}).
+   */
   static List<String> nodeJvm(String heap) {
-    return List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC");
+    List<String> jvm = new ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC"));
+    String extra = System.getenv().getOrDefault("SQUALL_BENCH_NODE_OPTS", "").trim();
+    if (!extra.isEmpty()) {
+      jvm.addAll(List.of(extra.split("\\s+")));
+    }
+    return jvm;
   }
 
   /** Sends whole records as fast as the broker takes them; fails on the first refused one. */

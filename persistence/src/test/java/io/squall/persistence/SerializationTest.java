@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every command, reply and snapshot type round-trips through Jackson CBOR, the journal's readings
- * event through its own compact format, never Java serialization; events journaled in CBOR earlier
- * still read.
+ * Every command, reply and snapshot type round-trips through Jackson CBOR, readings (the journal's
+ * event, the Record command) through their own compact format, never Java serialization; events
+ * journaled in CBOR earlier still read.
  */
 class SerializationTest {
   /** Akka's id of its Jackson CBOR serializer, as events journaled with it carry it. */
@@ -74,15 +74,20 @@ class SerializationTest {
   void shouldRoundTripEveryCommand() {
     TestProbe<StatusReply<Device.Recorded>> recorded = testKit.createTestProbe();
     TestProbe<StatusReply<Device.Summary>> summary = testKit.createTestProbe();
-    List<Object> commands =
+    Reading strayDevice =
+        new Reading("722020:12839", READING.timestamp().plusSeconds(1), Map.of("temperature", 1.0));
+    List<Object> readingsCommands =
         List.of(
             new Device.Record(
-                List.of(READING), new Device.Origin("readings-2", List.of(42L)), recorded.getRef()),
-            new Device.Record(List.of(), Device.Origin.NONE, recorded.getRef()),
-            new Device.GetState(summary.getRef()));
-    for (Object command : commands) {
-      assertEquals(command, roundTrip(command));
+                List.of(READING, strayDevice),
+                new Device.Origin("readings-2", List.of(42L, 40L)),
+                recorded.getRef()),
+            new Device.Record(List.of(), Device.Origin.NONE, recorded.getRef()));
+    for (Object command : readingsCommands) {
+      assertEquals(command, roundTrip(command, "ReadingsSerializer"));
     }
+    Object getState = new Device.GetState(summary.getRef());
+    assertEquals(getState, roundTrip(getState));
   }
 
   @Test
@@ -90,8 +95,7 @@ class SerializationTest {
     Device.ReadingsRecorded event =
         new Device.ReadingsRecorded(1, "725030:14732", List.of(READING), 3, "readings-2", 42L);
 
-    Device.ReadingsRecorded back =
-        (Device.ReadingsRecorded) roundTrip(event, "ReadingsRecordedSerializer");
+    Device.ReadingsRecorded back = (Device.ReadingsRecorded) roundTrip(event, "ReadingsSerializer");
 
     assertEquals(event, back);
     assertEquals(1, back.version());

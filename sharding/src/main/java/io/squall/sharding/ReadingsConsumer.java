@@ -31,8 +31,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -63,8 +65,10 @@ public final class ReadingsConsumer {
   private final Map<Object, Long> batchesStartedNanos = new ConcurrentHashMap<>();
 
   /** Per device, its part of the latest batch: the next batch's part runs after it. */
-  private final Map<String, CompletableFuture<Device.Recorded>> latestByDevice =
-      new ConcurrentHashMap<>();
+  private final Map<String, Part> latestByDevice = new ConcurrentHashMap<>();
+
+  /** Counts this consumer's incarnations (restarts), so a part knows whose failure it follows. */
+  private final AtomicLong incarnations = new AtomicLong();
 
   private final CompletionStage<Done> done;
 
@@ -114,6 +118,7 @@ public final class ReadingsConsumer {
 
   private Source<Done, ?> incarnation() {
     stats.progressed();
+    incarnations.incrementAndGet();
     return Consumer.committableSource(
             consumerSettings,
             Subscriptions.topics(settings.topic())
@@ -151,6 +156,17 @@ public final class ReadingsConsumer {
       List<ConsumerMessage.CommittableMessage<String, byte[]>> batch) {
     Object batchToken = new Object();
     batchesStartedNanos.put(batchToken, System.nanoTime());
+    try {
+      return recordBatch(batch)
+          .whenComplete((offsets, failure) -> batchesStartedNanos.remove(batchToken));
+    } catch (RuntimeException e) {
+      batchesStartedNanos.remove(batchToken);
+      throw e;
+    }
+  }
+
+  private CompletionStage<ConsumerMessage.Committable> recordBatch(
+      List<ConsumerMessage.CommittableMessage<String, byte[]>> batch) {
     Map<String, Group> groups = new LinkedHashMap<>();
     List<CompletableFuture<?>> deadLettered = new ArrayList<>();
     for (ConsumerMessage.CommittableMessage<String, byte[]> message : batch) {
@@ -177,51 +193,77 @@ public final class ReadingsConsumer {
     }
     // A device has one group per batch, chained here, in batch order, after its group of the
     // batch before, so its records reach its entity in offset order; at most `parallelism` asks
-    // of this batch are in flight.
-    List<Ordered> ordered = groups.values().stream().map(this::afterPrevious).toList();
+    // of this batch are in flight. Every group is taken, even after one failed, so that every
+    // part a later batch may wait for completes; then the batch fails with the first failure.
+    long incarnation = incarnations.get();
+    List<Ordered> ordered =
+        groups.values().stream().map(group -> afterPrevious(group, incarnation)).toList();
     CompletionStage<List<Device.Recorded>> answers =
         Source.from(ordered)
-            .mapAsyncUnordered(settings.parallelism(), this::recordInOrder)
-            .runWith(Sink.seq(), system);
-    return answers
-        .thenCombine(
-            CompletableFuture.allOf(deadLettered.toArray(CompletableFuture[]::new)),
-            (recordedAll, deadLettersDone) -> {
-              int recorded = 0;
-              int duplicates = 0;
-              int redelivered = 0;
-              for (Device.Recorded answer : recordedAll) {
-                recorded += answer.recorded();
-                duplicates += answer.duplicates();
-                redelivered += answer.redelivered();
-              }
-              stats.batchDone(batch.size(), recorded, duplicates, redelivered);
-              ConsumerMessage.Committable offsets =
-                  ConsumerMessage.createCommittableOffsetBatch(
-                      batch.stream()
-                          .map(ConsumerMessage.CommittableMessage::committableOffset)
-                          .toList());
-              return offsets;
-            })
-        .whenComplete((committable, failure) -> batchesStartedNanos.remove(batchToken));
+            .mapAsyncUnordered(
+                settings.parallelism(), part -> recordInOrder(part).handle(Attempt::new))
+            .runWith(Sink.seq(), system)
+            .thenApply(ReadingsConsumer::allOrFirstFailure);
+    return answers.thenCombine(
+        CompletableFuture.allOf(deadLettered.toArray(CompletableFuture[]::new)),
+        (recordedAll, deadLettersDone) -> {
+          int recorded = 0;
+          int duplicates = 0;
+          int redelivered = 0;
+          for (Device.Recorded answer : recordedAll) {
+            recorded += answer.recorded();
+            duplicates += answer.duplicates();
+            redelivered += answer.redelivered();
+          }
+          stats.batchDone(batch.size(), recorded, duplicates, redelivered);
+          ConsumerMessage.Committable offsets =
+              ConsumerMessage.createCommittableOffsetBatch(
+                  batch.stream()
+                      .map(ConsumerMessage.CommittableMessage::committableOffset)
+                      .toList());
+          return offsets;
+        });
   }
 
-  /** A device's part of a batch, the part of the batch before it, and this part's outcome. */
-  private record Ordered(
-      Group group,
-      CompletionStage<Device.Recorded> previous,
-      CompletableFuture<Device.Recorded> outcome) {}
+  /** A part's answer, or why it has none. */
+  private record Attempt(Device.Recorded answer, Throwable failure) {}
 
-  private Ordered afterPrevious(Group group) {
-    CompletableFuture<Device.Recorded> outcome = new CompletableFuture<>();
-    CompletableFuture<Device.Recorded> previous = latestByDevice.put(group.deviceId(), outcome);
-    outcome.whenComplete((answer, failure) -> latestByDevice.remove(group.deviceId(), outcome));
-    return new Ordered(
-        group,
-        previous == null
-            ? CompletableFuture.completedFuture(new Device.Recorded(0, 0, 0))
-            : previous,
-        outcome);
+  private static List<Device.Recorded> allOrFirstFailure(List<Attempt> attempts) {
+    for (Attempt attempt : attempts) {
+      if (attempt.failure() != null) {
+        throw attempt.failure() instanceof CompletionException failed
+            ? failed
+            : new CompletionException(attempt.failure());
+      }
+    }
+    return attempts.stream().map(Attempt::answer).toList();
+  }
+
+  /** A device's part of a batch, as the next batch's part of the device sees it. */
+  private record Part(long incarnation, CompletableFuture<Device.Recorded> outcome) {}
+
+  /** A device's part of a batch and what it waits for before it is asked of the entity. */
+  private record Ordered(
+      Group group, CompletionStage<?> previous, CompletableFuture<Device.Recorded> outcome) {}
+
+  /**
+   * Chains a group after the device's part of the batch before. A failure of that part stops this
+   * one in the same incarnation (the stream fails and redelivers both, in order); a new incarnation
+   * only waits for an old part to end, since it redelivers from the last commit itself.
+   */
+  private Ordered afterPrevious(Group group, long incarnation) {
+    Part part = new Part(incarnation, new CompletableFuture<>());
+    Part previous = latestByDevice.put(group.deviceId(), part);
+    part.outcome().whenComplete((answer, failure) -> latestByDevice.remove(group.deviceId(), part));
+    CompletionStage<?> after;
+    if (previous == null) {
+      after = CompletableFuture.completedFuture(null);
+    } else if (previous.incarnation() == incarnation) {
+      after = previous.outcome();
+    } else {
+      after = previous.outcome().handle((answer, failure) -> null);
+    }
+    return new Ordered(group, after, part.outcome());
   }
 
   /** Records the group once its device's previous part is journaled; not at all if that failed. */

@@ -12,8 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The journal's compact format of readings events gives back every event exactly. */
-class ReadingsRecordedSerializerTest {
-  private final ReadingsRecordedSerializer serializer = new ReadingsRecordedSerializer();
+class ReadingsSerializerTest {
+  private final ReadingsSerializer serializer = new ReadingsSerializer();
 
   private Device.ReadingsRecorded roundTrip(Device.ReadingsRecorded event) throws Exception {
     byte[] bytes = serializer.toBinary(event);
@@ -97,5 +97,20 @@ class ReadingsRecordedSerializerTest {
   @Test
   void shouldRefuseAFormatItDoesNotKnow() {
     assertThrows(NotSerializableException.class, () -> serializer.fromBinary(new byte[0], "RR9"));
+  }
+
+  @Test
+  void shouldRefuseMalformedBytesWithoutAllocatingWhatTheyClaim() {
+    byte[] good =
+        serializer.toBinary(
+            event(List.of(new Reading("725030:14732", Instant.EPOCH, Map.of("m", 1.5)))));
+    String manifest = ReadingsSerializer.MANIFEST_V1;
+    byte[] truncated = java.util.Arrays.copyOf(good, good.length - 2);
+    byte[] trailing = java.util.Arrays.copyOf(good, good.length + 1);
+    byte[] hugeCount = {1, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07};
+
+    for (byte[] bytes : List.of(truncated, trailing, hugeCount, new byte[0])) {
+      assertThrows(NotSerializableException.class, () -> serializer.fromBinary(bytes, manifest));
+    }
   }
 }
