@@ -50,7 +50,7 @@ final class Bench {
 
   /**
    * The node's JVM: an explicit heap, G1, and the full JIT (C2), unlike the tests' nodes; then any
-   * options in {@code SQUALL_BENCH_NODE_OPTS} (e.g. {@code -Dsquall.ingest.batch-size=20000}).
+   * options in {@code SQUALL_BENCH_NODE_OPTS} (e.g. {@code -Dsquall.ingest.batches-in-flight=2}).
    */
   static List<String> nodeJvm(String heap) {
     List<String> jvm = new ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC"));
