@@ -104,23 +104,24 @@ public final class AggregatesHandler extends Handler<List<EventEnvelope<Device.E
       if (!(envelope.event() instanceof Device.ReadingsRecorded recorded)) {
         continue;
       }
-      Map<LocalDate, Map<String, Accumulator>> days = new LinkedHashMap<>();
-      Map<YearMonth, Map<String, Accumulator>> months = new LinkedHashMap<>();
+      Map<LocalDate, Map<String, Aggregate>> days = new LinkedHashMap<>();
+      Map<YearMonth, Map<String, Aggregate>> months = new LinkedHashMap<>();
       LocalDate date = null;
       for (Reading reading : recorded.readings()) {
         long epochDay = Math.floorDiv(reading.timestamp().getEpochSecond(), SECONDS_PER_DAY);
         if (date == null || date.toEpochDay() != epochDay) {
           date = LocalDate.ofEpochDay(epochDay);
         }
-        Map<String, Accumulator> day = days.computeIfAbsent(date, d -> new LinkedHashMap<>());
-        Map<String, Accumulator> month =
+        Map<String, Aggregate> day = days.computeIfAbsent(date, d -> new LinkedHashMap<>());
+        Map<String, Aggregate> month =
             months.computeIfAbsent(YearMonth.from(date), m -> new LinkedHashMap<>());
         reading
             .metrics()
             .forEach(
                 (metric, value) -> {
-                  day.computeIfAbsent(metric, m -> new Accumulator()).add(value);
-                  month.computeIfAbsent(metric, m -> new Accumulator()).add(value);
+                  Aggregate one = Aggregate.of(value);
+                  day.merge(metric, one, Aggregate::plus);
+                  month.merge(metric, one, Aggregate::plus);
                 });
       }
       long sequenceNr = envelope.sequenceNr();
@@ -141,42 +142,14 @@ public final class AggregatesHandler extends Handler<List<EventEnvelope<Device.E
 
   private static <P> void addAll(
       Map<AggregateRow.Key, NavigableMap<Long, Aggregate>> contributions,
-      Map<P, Map<String, Accumulator>> periods,
+      Map<P, Map<String, Aggregate>> periods,
       BiFunction<P, String, AggregateRow.Key> row,
       long sequenceNr) {
     periods.forEach(
         (period, metrics) ->
             metrics.forEach(
-                (metric, sum) ->
-                    add(contributions, row.apply(period, metric), sequenceNr, sum.aggregate())));
-  }
-
-  /** An aggregate folded value by value, in order. */
-  private static final class Accumulator {
-    private long count;
-    private double min = Double.POSITIVE_INFINITY;
-    private double max = Double.NEGATIVE_INFINITY;
-    private double sum;
-    private double sumOfSquares;
-
-    void add(double value) {
-      if (count == 0) {
-        min = value;
-        max = value;
-        sum = value;
-        sumOfSquares = value * value;
-      } else {
-        min = Math.min(min, value);
-        max = Math.max(max, value);
-        sum += value;
-        sumOfSquares += value * value;
-      }
-      count++;
-    }
-
-    Aggregate aggregate() {
-      return new Aggregate(count, min, max, sum, sumOfSquares);
-    }
+                (metric, aggregate) ->
+                    add(contributions, row.apply(period, metric), sequenceNr, aggregate)));
   }
 
   private static void add(
