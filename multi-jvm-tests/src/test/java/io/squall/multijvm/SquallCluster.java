@@ -2,6 +2,7 @@ package io.squall.multijvm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.squall.persistence.testing.LocalInfra;
+import io.squall.sharding.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -136,6 +137,10 @@ final class SquallCluster implements AutoCloseable {
                   new NewTopic(cluster.topic + ".dead-letter", PARTITIONS, (short) 1)))
           .all()
           .get(30, TimeUnit.SECONDS);
+      Topics.awaitLeaders(
+          cluster.admin,
+          List.of(cluster.topic, cluster.topic + ".dead-letter"),
+          Duration.ofSeconds(30));
     } catch (Exception e) {
       cluster.close();
       throw e;

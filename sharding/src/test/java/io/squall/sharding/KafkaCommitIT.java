@@ -18,6 +18,7 @@ import akka.stream.javadsl.Source;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.squall.persistence.testing.LocalInfra;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -71,6 +72,7 @@ class KafkaCommitIT {
         .createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
         .all()
         .get(30, TimeUnit.SECONDS);
+    Topics.awaitLeaders(admin, List.of(topic), Duration.ofSeconds(30));
 
     ProducerSettings<String, String> producerSettings =
         ProducerSettings.create(system, new StringSerializer(), new StringSerializer());
