@@ -21,6 +21,7 @@ public final class Cli {
   private Cli() {}
 
   public static void main(String[] args) {
+    CommonPool.size();
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
       System.out.println(USAGE);
       return;
