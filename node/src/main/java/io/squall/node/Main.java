@@ -39,6 +39,7 @@ public final class Main {
       CompletionStage<AggregatesProjection> aggregates) {}
 
   public static void main(String[] args) {
+    CommonPool.size();
     Config config = NodeConfig.load();
     ActorSystem.create(guardian(config), "Squall", config);
   }
