@@ -3,7 +3,7 @@ package io.squall.node;
 import static akka.http.javadsl.server.Directives.complete;
 import static akka.http.javadsl.server.Directives.concat;
 import static akka.http.javadsl.server.Directives.get;
-import static akka.http.javadsl.server.Directives.onSuccess;
+import static akka.http.javadsl.server.Directives.onComplete;
 import static akka.http.javadsl.server.Directives.path;
 
 import akka.actor.ExtendedActorSystem;
@@ -16,6 +16,7 @@ import akka.management.javadsl.HealthChecks;
 import akka.management.javadsl.ManagementRouteProvider;
 import akka.management.javadsl.ManagementRouteProviderSettings;
 import io.squall.http.JsonSupport;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -49,14 +50,26 @@ public final class ProbeRoutes implements ManagementRouteProvider {
         () ->
             get(
                 () ->
-                    onSuccess(
+                    onComplete(
                         check.get(),
-                        result ->
-                            result.isSuccess()
-                                ? complete(StatusCodes.OK, "OK")
-                                : JsonSupport.error(
-                                    StatusCodes.SERVICE_UNAVAILABLE,
-                                    error,
-                                    result.failure().orElse("a check failed")))));
+                        answer -> {
+                          if (answer.isSuccess() && answer.get().isSuccess()) {
+                            return complete(StatusCodes.OK, "OK");
+                          }
+                          String reason =
+                              answer.isSuccess()
+                                  ? answer.get().failure().orElse("a check failed")
+                                  : reasonOf(answer.failed().get());
+                          return JsonSupport.error(StatusCodes.SERVICE_UNAVAILABLE, error, reason);
+                        })));
+  }
+
+  /** A check that failed instead of answering: its message, not the wrapper's. */
+  private static String reasonOf(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() != null ? cause.getMessage() : cause.toString();
   }
 }
