@@ -17,6 +17,7 @@ class CassandraOutageIT {
         scenario.fault("Cassandra stopped");
         try {
           LocalInfra.infra("stop", "cassandra");
+          awaitNotReady(cluster);
           Harness.sleep(Duration.ofSeconds(30).minusNanos(scenario.sinceFault()));
         } finally {
           LocalInfra.infra("start", "cassandra");
@@ -24,11 +25,25 @@ class CassandraOutageIT {
         Harness.say(
             "Cassandra serves again %s after it was stopped",
             Harness.seconds(scenario.sinceFault()));
+        // every node's /ready answers 200 again (awaitWhole asks it)
         cluster.awaitWhole(3, Duration.ofMinutes(3));
         scenario.awaitExact(Duration.ofMinutes(4));
       } finally {
         scenario.load.close();
       }
     }
+  }
+
+  /** What a Kubernetes readiness probe sees while Cassandra is down: 503, naming Cassandra. */
+  private static void awaitNotReady(SquallCluster cluster) {
+    Harness.await(
+        Duration.ofSeconds(25),
+        Duration.ofMillis(500),
+        "every node's /ready answers 503 naming Cassandra",
+        () ->
+            cluster.alive().stream()
+                .map(node -> Harness.get(node.management() + "/ready"))
+                .allMatch(ready -> ready.status() == 503 && ready.body().contains("cassandra")));
+    Harness.say("every node's /ready answers 503 naming Cassandra");
   }
 }

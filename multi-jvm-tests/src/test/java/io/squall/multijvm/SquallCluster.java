@@ -227,7 +227,7 @@ final class SquallCluster implements AutoCloseable {
     Harness.await(
         timeout,
         Duration.ofMillis(500),
-        "the cluster is whole: " + size + " Up members, every node healthy, " + size + " consumers",
+        "the cluster is whole: " + size + " Up members, every node ready, " + size + " consumers",
         () -> {
           List<NodeProcess> alive = among != null ? among : alive();
           if (alive.size() != size || !alive.stream().allMatch(NodeProcess::isAlive)) {
@@ -240,7 +240,7 @@ final class SquallCluster implements AutoCloseable {
             if (members.size() != size || !members.values().stream().allMatch("Up"::equals)) {
               return false;
             }
-            if (Harness.get(node.api() + "/health").status() != 200) {
+            if (Harness.get(node.management() + "/ready").status() != 200) {
               return false;
             }
           }

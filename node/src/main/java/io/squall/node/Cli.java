@@ -15,6 +15,7 @@ public final class Cli {
           "  journal    print a device's events from the journal as JSON lines",
           "  status     cluster members, device shards, consumer lag, projection versions and lag",
           "  rebuild    build the next version of the aggregate tables from the journal",
+          "  schema     create what is missing of Squall's keyspaces and tables in Cassandra",
           "",
           "'squall COMMAND --help' tells more about a command.");
 
@@ -32,6 +33,7 @@ public final class Cli {
       case "journal" -> System.exit(JournalCommand.run(rest));
       case "load" -> System.exit(LoadCommand.run(rest));
       case "demo-report" -> System.exit(DemoCommand.run(rest));
+      case "schema" -> System.exit(SchemaCommand.run(rest));
       case "status", "rebuild" -> System.exit(StatusCommand.run(args[0], rest));
       default -> {
         System.err.println("squall: unknown command '" + args[0] + "'\n\n" + USAGE);

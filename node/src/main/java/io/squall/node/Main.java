@@ -80,7 +80,9 @@ public final class Main {
                 ingestion,
                 aggregates,
                 settings.projections().slices()));
-    return new Node(http, ingestion, aggregates);
+    Node node = new Node(http, ingestion, aggregates);
+    NodeReadiness.register(system, node, health);
+    return node;
   }
 
   /** Device shards aligned with the topic's partitions, then (if enabled) this node's consumer. */

@@ -3,6 +3,7 @@ package io.squall.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.squall.persistence.Replication;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,32 @@ public final class NodeConfig {
             "SQUALL_CASSANDRA_CONTACT_POINTS",
             "datastax-java-driver.basic.contact-points");
     result = withList(result, env, "SQUALL_SEED_NODES", "akka.cluster.seed-nodes");
+    result = withDataCenters(result, env);
+    return result;
+  }
+
+  /**
+   * {@code SQUALL_CASSANDRA_DATA_CENTERS} ({@code dc1:3,dc2:3}): every keyspace Squall creates is
+   * replicated with NetworkTopologyStrategy, so many replicas in each data center.
+   */
+  private static Config withDataCenters(Config config, Map<String, String> env) {
+    String value = env.get("SQUALL_CASSANDRA_DATA_CENTERS");
+    if (value == null || value.isBlank()) {
+      return config;
+    }
+    Config result = config;
+    for (String store : List.of("journal", "snapshot")) {
+      String path = "akka.persistence.cassandra." + store;
+      result =
+          withList(
+                  result,
+                  env,
+                  "SQUALL_CASSANDRA_DATA_CENTERS",
+                  path + ".data-center-replication-factors")
+              .withValue(
+                  path + ".replication-strategy",
+                  ConfigValueFactory.fromAnyRef(Replication.NETWORK_TOPOLOGY));
+    }
     return result;
   }
 

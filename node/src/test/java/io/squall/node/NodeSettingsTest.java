@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import io.squall.persistence.Replication;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -69,5 +70,35 @@ class NodeSettingsTest {
         config.getStringList("datastax-java-driver.basic.contact-points"));
     assertEquals(
         List.of("akka://Squall@10.0.0.1:25520"), config.getStringList("akka.cluster.seed-nodes"));
+  }
+
+  @Test
+  void shouldReplicateEveryKeyspaceOverTheDataCentersNamedInTheEnvironment() {
+    Config config =
+        NodeConfig.withEnvironment(
+            Map.of("SQUALL_CASSANDRA_DATA_CENTERS", "eu-west:3, us-east:2"), ConfigFactory.load());
+
+    assertEquals(
+        "{'class': 'NetworkTopologyStrategy', 'eu-west': 3, 'us-east': 2}",
+        Replication.create(config).cql());
+    assertEquals(
+        List.of("eu-west:3", "us-east:2"),
+        config.getStringList(
+            "akka.persistence.cassandra.snapshot.data-center-replication-factors"));
+    assertEquals(
+        "{'class': 'SimpleStrategy', 'replication_factor': 1}",
+        Replication.create(ConfigFactory.load()).cql());
+  }
+
+  @Test
+  void shouldRejectADataCenterWithoutItsReplicationFactor() {
+    Config config =
+        NodeConfig.withEnvironment(
+            Map.of("SQUALL_CASSANDRA_DATA_CENTERS", "eu-west"), ConfigFactory.load());
+
+    ConfigException error = assertThrows(ConfigException.class, () -> Replication.create(config));
+
+    assertTrue(error.getMessage().contains("\"dc1:3\""), error.getMessage());
+    assertTrue(error.getMessage().contains("'eu-west'"), error.getMessage());
   }
 }

@@ -1,5 +1,6 @@
 package io.squall.projections;
 
+import akka.Done;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import akka.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -65,23 +67,25 @@ public final class AggregatesProjection {
   }
 
   /**
-   * Creates what is missing of the schema, starts the serving (and any building) version on this
-   * node, and keeps the version cycle running.
+   * Starts the serving (and any building) version on this node and keeps the version cycle running;
+   * first creates what is missing of the schema when {@code settings.autocreate()}.
    */
   public static CompletionStage<AggregatesProjection> init(
       ActorSystem<?> system,
       ProjectionSettings settings,
       AggregatesRepository repository,
       CassandraSession session) {
-    return ProjectionVersions.create(session, settings)
-        .thenCompose(
-            versions ->
-                CassandraProjection.createTablesIfNotExists(system)
-                    .thenApply(
-                        d -> new AggregatesProjection(system, settings, repository, versions)))
+    CompletionStage<Done> schema =
+        settings.autocreate()
+            ? createSchema(system, settings, repository, session)
+            : CompletableFuture.completedFuture(Done.getInstance());
+    return schema
+        .thenCompose(d -> ProjectionVersions.open(session, settings))
         .thenApply(
-            projection -> {
-              projection.ensureStarted(projection.versions.state());
+            versions -> {
+              AggregatesProjection projection =
+                  new AggregatesProjection(system, settings, repository, versions);
+              projection.ensureStarted(versions.state());
               Duration every = settings.versionCheckInterval();
               system
                   .scheduler()
@@ -89,6 +93,28 @@ public final class AggregatesProjection {
                       every, every, projection.cycle::run, system.executionContext());
               return projection;
             });
+  }
+
+  /**
+   * Creates what is missing of the projection's schema: the offset store's keyspace (replicated
+   * like the journal) and tables, the versions table, and the tables of the serving version.
+   */
+  public static CompletionStage<Done> createSchema(
+      ActorSystem<?> system,
+      ProjectionSettings settings,
+      AggregatesRepository repository,
+      CassandraSession session) {
+    String offsetKeyspace =
+        system.settings().config().getString("akka.projection.cassandra.offset-store.keyspace");
+    return session
+        .executeDDL(
+            "CREATE KEYSPACE IF NOT EXISTS "
+                + offsetKeyspace
+                + " WITH replication = "
+                + settings.replication().cql())
+        .thenCompose(d -> CassandraProjection.createTablesIfNotExists(system))
+        .thenCompose(d -> ProjectionVersions.createSchema(session, settings))
+        .thenCompose(current -> repository.createTables(current));
   }
 
   public ProjectionVersions versions() {
@@ -126,32 +152,36 @@ public final class AggregatesProjection {
     if (!started.add(version)) {
       return;
     }
-    repository
-        .createTables(version)
-        .whenComplete(
-            (created, failure) -> {
-              if (failure != null) {
-                log.warn(
-                    "Could not create the tables of aggregates version {}: {}",
-                    version,
-                    failure.toString());
-                started.remove(version);
-                return;
-              }
-              ShardedDaemonProcess.get(system)
-                  .init(
-                      ProjectionBehavior.Command.class,
-                      NAME + "-v" + version,
-                      settings.slices(),
-                      slice ->
-                          VersionedSlice.create(
-                              versions,
-                              version,
-                              settings.versionCheckInterval(),
-                              () -> projection(version, slice)),
-                      ShardedDaemonProcessSettings.create(system),
-                      Optional.of(ProjectionBehavior.stopMessage()));
-            });
+    // With autocreate off the serving version's tables come from `squall schema`, and a building
+    // version's from the node that started the rebuild.
+    CompletionStage<Done> tables =
+        settings.autocreate()
+            ? repository.createTables(version)
+            : CompletableFuture.completedFuture(Done.getInstance());
+    tables.whenComplete(
+        (created, failure) -> {
+          if (failure != null) {
+            log.warn(
+                "Could not create the tables of aggregates version {}: {}",
+                version,
+                failure.toString());
+            started.remove(version);
+            return;
+          }
+          ShardedDaemonProcess.get(system)
+              .init(
+                  ProjectionBehavior.Command.class,
+                  NAME + "-v" + version,
+                  settings.slices(),
+                  slice ->
+                      VersionedSlice.create(
+                          versions,
+                          version,
+                          settings.versionCheckInterval(),
+                          () -> projection(version, slice)),
+                  ShardedDaemonProcessSettings.create(system),
+                  Optional.of(ProjectionBehavior.stopMessage()));
+        });
   }
 
   private GroupedProjection<Offset, EventEnvelope<Device.Event>> projection(

@@ -3,12 +3,14 @@ package io.squall.projections;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.squall.persistence.DeviceSettings;
+import io.squall.persistence.Replication;
 import java.time.Duration;
 
 /** Typed {@code squall.projections} settings, read and validated once at startup. */
 public record ProjectionSettings(
     String keyspace,
-    int replicationFactor,
+    Replication replication,
+    boolean autocreate,
     int slices,
     int groupAfterEnvelopes,
     Duration groupAfterDuration,
@@ -27,7 +29,8 @@ public record ProjectionSettings(
     }
     return new ProjectionSettings(
         keyspace,
-        projections.getInt("replication-factor"),
+        Replication.create(config),
+        projections.getBoolean("autocreate"),
         DeviceSettings.create(config).tagSlices(),
         projections.getInt("group-after-envelopes"),
         projections.getDuration("group-after-duration"),

@@ -33,17 +33,19 @@ public final class ProjectionVersions {
     this.table = keyspace + ".projection_versions";
   }
 
-  /** Creates the keyspace and table if needed (version 1 serving), then reads the versions. */
-  public static CompletionStage<ProjectionVersions> create(
+  /**
+   * Creates the keyspace and the versions table if needed, with version 1 serving when nothing
+   * serves yet; answers the serving version.
+   */
+  public static CompletionStage<Integer> createSchema(
       CassandraSession session, ProjectionSettings settings) {
     ProjectionVersions versions = new ProjectionVersions(session, settings.keyspace());
     return session
         .executeDDL(
             "CREATE KEYSPACE IF NOT EXISTS "
                 + settings.keyspace()
-                + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': "
-                + settings.replicationFactor()
-                + "}")
+                + " WITH replication = "
+                + settings.replication().cql())
         .thenCompose(
             d ->
                 session.executeDDL(
@@ -58,7 +60,29 @@ public final class ProjectionVersions {
                         + " (projection, current) VALUES (?, 1) IF NOT EXISTS",
                     PROJECTION))
         .thenCompose(d -> versions.refresh())
-        .thenApply(s -> versions);
+        .thenApply(State::current);
+  }
+
+  /** Reads the versions; fails, naming {@code squall schema}, when the schema is not there. */
+  public static CompletionStage<ProjectionVersions> open(
+      CassandraSession session, ProjectionSettings settings) {
+    ProjectionVersions versions = new ProjectionVersions(session, settings.keyspace());
+    return session
+        .selectOne(
+            "SELECT current, building FROM " + versions.table + " WHERE projection = ?", PROJECTION)
+        .handle(
+            (row, failure) -> {
+              if (failure != null || row.isEmpty()) {
+                throw new SchemaMissingException(
+                    "the aggregates' versions table "
+                        + versions.table
+                        + " is missing or empty: run `squall schema` (or start a node with"
+                        + " SQUALL_SCHEMA_AUTOCREATE=true)",
+                    failure);
+              }
+              versions.state.set(toState(row.get()));
+              return versions;
+            });
   }
 
   public State state() {

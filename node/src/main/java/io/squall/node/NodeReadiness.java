@@ -1,0 +1,108 @@
+package io.squall.node;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Extension;
+import akka.actor.typed.ExtensionId;
+import akka.actor.typed.javadsl.Adapter;
+import io.squall.http.Health;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Akka Management's readiness check of a Squall node, beside Akka's own cluster-membership check
+ * ({@code /ready}; {@code /alive} stays liveness only). Ready once the device shards and this
+ * node's consumer run, the aggregates projection runs, and Kafka and Cassandra answer. A node that
+ * is not ready fails the check with what it waits for, so {@code /ready} answers 503 naming it.
+ */
+public final class NodeReadiness implements Supplier<CompletionStage<Boolean>> {
+  private final Parts parts;
+
+  /** Akka Management builds the check with the node's actor system. */
+  public NodeReadiness(akka.actor.ActorSystem system) {
+    this.parts = Adapter.toTyped(system).registerExtension(Parts.ID);
+  }
+
+  /** Tells the readiness check of {@code system} what the node started. */
+  static void register(ActorSystem<?> system, Main.Node node, Health health) {
+    system.registerExtension(Parts.ID).started.set(new Started(node, health));
+  }
+
+  @Override
+  public CompletionStage<Boolean> get() {
+    Started started = parts.started.get();
+    if (started == null) {
+      return notReady("the node is still starting");
+    }
+    String waiting = waitingFor(started.node());
+    if (waiting != null) {
+      return notReady(waiting);
+    }
+    return started
+        .health()
+        .check()
+        .thenApply(
+            report -> {
+              if (!report.up()) {
+                throw new NotReadyException(
+                    report.down().stream()
+                        .map(c -> c.name() + " is down: " + c.detail())
+                        .collect(Collectors.joining("; ")));
+              }
+              return true;
+            });
+  }
+
+  /** What of the node's own parts is not running yet, or null when all are. */
+  private static String waitingFor(Main.Node node) {
+    CompletableFuture<?> ingestion = node.ingestion().toCompletableFuture();
+    if (!ingestion.isDone()) {
+      return "the device shards are still starting";
+    }
+    if (ingestion.isCompletedExceptionally()) {
+      return "the device shards could not start";
+    }
+    boolean consumerStopped =
+        node.ingestion().toCompletableFuture().join().stream()
+            .anyMatch(consumer -> consumer.done().toCompletableFuture().isDone());
+    if (consumerStopped) {
+      return "the readings consumer has stopped";
+    }
+    CompletableFuture<?> aggregates = node.aggregates().toCompletableFuture();
+    if (!aggregates.isDone()) {
+      return "the aggregates projection is still starting";
+    }
+    if (aggregates.isCompletedExceptionally()) {
+      return "the aggregates projection could not start";
+    }
+    return null;
+  }
+
+  private static CompletionStage<Boolean> notReady(String reason) {
+    return CompletableFuture.failedFuture(new NotReadyException(reason));
+  }
+
+  /** Why a node is not ready; Akka Management answers {@code /ready} with its message. */
+  static final class NotReadyException extends RuntimeException {
+    NotReadyException(String reason) {
+      super("Squall is not ready: " + reason);
+    }
+  }
+
+  private record Started(Main.Node node, Health health) {}
+
+  /** What the node registered, one per actor system. */
+  private static final class Parts implements Extension {
+    static final ExtensionId<Parts> ID =
+        new ExtensionId<>() {
+          @Override
+          public Parts createExtension(ActorSystem<?> system) {
+            return new Parts();
+          }
+        };
+
+    final AtomicReference<Started> started = new AtomicReference<>();
+  }
+}

@@ -1,0 +1,140 @@
+package io.squall.node;
+
+import akka.Done;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Adapter;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.persistence.cassandra.KeyspaceAndTableStatements;
+import akka.persistence.cassandra.PluginSettings;
+import akka.stream.alpakka.cassandra.CassandraSessionSettings;
+import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
+import akka.stream.alpakka.cassandra.javadsl.CassandraSessionRegistry;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.squall.persistence.Replication;
+import io.squall.projections.AggregatesProjection;
+import io.squall.projections.ProjectionSettings;
+import io.squall.projections.internal.CassandraAggregatesRepository;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code squall schema}: creates what is missing of every keyspace and table Squall uses (journal,
+ * snapshots, aggregates, versions, projection offsets), replicated as configured. Safe to run
+ * again; run once per deployment, before nodes that start with {@code
+ * SQUALL_SCHEMA_AUTOCREATE=false}.
+ */
+final class SchemaCommand {
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: squall schema",
+          "",
+          "Creates what is missing of Squall's keyspaces and tables in Cassandra: the journal, the",
+          "snapshots, the aggregate tables and their versions, and the projection offsets. Every",
+          "keyspace is replicated like the journal: SQUALL_CASSANDRA_REPLICATION_FACTOR",
+          "(SimpleStrategy) or SQUALL_CASSANDRA_DATA_CENTERS, as dc1:3,dc2:3",
+          "(NetworkTopologyStrategy). Cassandra and the keyspace names are taken from the same",
+          "environment variables as a node. Running it again changes nothing.");
+
+  private SchemaCommand() {}
+
+  /** Runs the command; answers the process's exit code. */
+  static int run(String[] args) {
+    if (args.length > 0) {
+      boolean help = args[0].equals("--help") || args[0].equals("-h");
+      (help ? System.out : System.err)
+          .println(
+              help ? USAGE : "squall schema: unexpected argument '" + args[0] + "'\n\n" + USAGE);
+      return help ? 0 : 2;
+    }
+    Config config =
+        ConfigFactory.parseString(
+                String.join(
+                    "\n",
+                    "akka.actor.provider = local",
+                    "akka.loglevel = WARNING",
+                    "akka.coordinated-shutdown.exit-jvm = off",
+                    "datastax-java-driver.advanced.reconnect-on-init = false"))
+            .withFallback(NodeConfig.load());
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "SquallSchema", config);
+    try {
+      Replication replication = Replication.create(config);
+      System.out.println("Cassandra keyspaces replicated with " + replication.cql());
+      for (String step : create(system, config).get(5, TimeUnit.MINUTES)) {
+        System.out.println(step);
+      }
+      System.out.println("Squall's schema is complete.");
+      return 0;
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      System.err.println(
+          "squall schema: could not create the schema in Cassandra at "
+              + config.getStringList("datastax-java-driver.basic.contact-points")
+              + ": "
+              + cause.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } finally {
+      system.terminate();
+    }
+  }
+
+  /** Creates every keyspace and table in turn; answers a line per part created. */
+  static CompletableFuture<List<String>> create(ActorSystem<?> system, Config config) {
+    CassandraSession session =
+        CassandraSessionRegistry.get(system).sessionFor(CassandraSessionSettings.create());
+    KeyspaceAndTableStatements journal =
+        new KeyspaceAndTableStatements(
+            system, "akka.persistence.cassandra", PluginSettings.apply(Adapter.toClassic(system)));
+    ProjectionSettings projections = ProjectionSettings.create(config);
+    List<String> done = new ArrayList<>();
+    return executeAll(
+            session,
+            journal.createJournalKeyspaceStatement(),
+            journal.getCreateJournalTablesStatements())
+        .thenRun(() -> done.add("journal: " + config.getString(JOURNAL_KEYSPACE)))
+        .thenCompose(
+            d ->
+                executeAll(
+                    session,
+                    journal.createSnapshotKeyspaceStatement(),
+                    journal.getCreateSnapshotTablesStatements()))
+        .thenRun(() -> done.add("snapshots: " + config.getString(SNAPSHOT_KEYSPACE)))
+        .thenCompose(
+            d ->
+                AggregatesProjection.createSchema(
+                    system,
+                    projections,
+                    new CassandraAggregatesRepository(session, projections.keyspace()),
+                    session))
+        .thenApply(
+            d -> {
+              done.add("aggregates and their versions: " + projections.keyspace());
+              done.add(
+                  "projection offsets: "
+                      + config.getString("akka.projection.cassandra.offset-store.keyspace"));
+              return done;
+            })
+        .toCompletableFuture();
+  }
+
+  private static final String JOURNAL_KEYSPACE = "akka.persistence.cassandra.journal.keyspace";
+  private static final String SNAPSHOT_KEYSPACE = "akka.persistence.cassandra.snapshot.keyspace";
+
+  private static CompletionStage<Done> executeAll(
+      CassandraSession session, String keyspace, List<String> tables) {
+    CompletionStage<Done> all = session.executeDDL(keyspace);
+    for (String table : tables) {
+      all = all.thenCompose(d -> session.executeDDL(table));
+    }
+    return all;
+  }
+}
