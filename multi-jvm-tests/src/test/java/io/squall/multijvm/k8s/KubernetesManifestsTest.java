@@ -62,12 +62,8 @@ class KubernetesManifestsTest {
       Set.of(
           "SQUALL_CASSANDRA_CONTACT_POINTS",
           "SQUALL_SEED_NODES",
-          "SQUALL_METRICS",
           "SQUALL_LOG_LEVEL",
           "SQUALL_JAVA_OPTS");
-
-  /** Set ahead of the node: the {@code squall schema} work makes the node read it. */
-  private static final Set<String> NOT_READ_YET = Set.of("SQUALL_CASSANDRA_AUTOCREATE");
 
   @ParameterizedTest
   @ValueSource(strings = {"base", "dev", "prod"})
@@ -198,7 +194,7 @@ class KubernetesManifestsTest {
     assertEquals(1, rules.size());
     assertEquals(List.of(""), rules.get(0).getApiGroups());
     assertEquals(List.of("pods"), rules.get(0).getResources());
-    assertEquals(Set.of("get", "watch", "list", "patch"), Set.copyOf(rules.get(0).getVerbs()));
+    assertEquals(Set.of("get", "watch", "list"), Set.copyOf(rules.get(0).getVerbs()));
     assertEquals(the(Role.class, render).getMetadata().getName(), binding.getRoleRef().getName());
     assertEquals(1, binding.getSubjects().size());
     assertEquals("ServiceAccount", subject.getKind());
@@ -322,7 +318,8 @@ class KubernetesManifestsTest {
     PodSpec pod = job.getSpec().getTemplate().getSpec();
     Container schema = pod.getContainers().get(0);
 
-    assertEquals("false", env(render).get("SQUALL_CASSANDRA_AUTOCREATE"));
+    assertEquals("false", env(render).get("SQUALL_SCHEMA_AUTOCREATE"));
+    assertFalse(config.getBoolean("squall.projections.autocreate"));
     for (String store : List.of("journal", "snapshot")) {
       String prefix = "akka.persistence.cassandra." + store;
       assertFalse(config.getBoolean(prefix + ".keyspace-autocreate"), store);
@@ -388,9 +385,8 @@ class KubernetesManifestsTest {
     }
     for (String variable : declared) {
       boolean read =
-          variable.startsWith("POD_")
+          variable.equals("POD_IP")
               || READ_OUTSIDE_CONFIG.contains(variable)
-              || NOT_READ_YET.contains(variable)
               || NodeEnvironment.configReads(variable, env);
       assertTrue(read, variable + " is set but the node does not read it");
     }
