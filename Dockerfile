@@ -7,7 +7,7 @@ RUN groupadd --system --gid 10001 squall \
 WORKDIR /opt/squall
 COPY node/target/lib/ lib/
 COPY node/target/squall-node-*.jar lib/
-ARG VERSION=unknown
+ARG VERSION=0.0.0
 ARG COMMIT=unknown
 LABEL org.opencontainers.image.title="squall" \
       org.opencontainers.image.version="${VERSION}" \
