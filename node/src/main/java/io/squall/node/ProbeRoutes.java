@@ -18,6 +18,7 @@ import akka.management.javadsl.ManagementRouteProviderSettings;
 import io.squall.http.JsonSupport;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * Akka Management's probes, {@code /ready} and {@code /alive}, answered the way Squall's API
@@ -44,7 +45,7 @@ public final class ProbeRoutes implements ManagementRouteProvider {
   }
 
   private static Route probe(
-      String name, String error, java.util.function.Supplier<CompletionStage<CheckResult>> check) {
+      String name, String error, Supplier<CompletionStage<CheckResult>> check) {
     return path(
         PathMatchers.separateOnSlashes(name),
         () ->
