@@ -1,7 +1,6 @@
 package io.squall.multijvm;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -28,25 +27,23 @@ import java.util.Map;
  * address only from environment variables, so a JVM that looks pods up must be started with them.
  */
 final class KubernetesApi implements AutoCloseable {
-  static final String NAMESPACE = "squall-test";
-
-  /** The pod label that {@code akka.discovery.kubernetes-api.pod-label-selector} selects. */
-  static final Map<String, String> LABELS = Map.of("app", "squall");
-
-  static final int MANAGEMENT_PORT = 8558;
-
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final Path serviceAccount;
+  private final String namespace;
 
-  private KubernetesApi(KubernetesMockServer server, Path serviceAccount) {
+  private KubernetesApi(KubernetesMockServer server, Path serviceAccount, String namespace) {
     this.server = server;
     this.client = server.createClient();
     this.serviceAccount = serviceAccount;
+    this.namespace = namespace;
   }
 
-  /** Starts the server and writes its service account files under {@code dir}. */
-  static KubernetesApi start(Path dir) {
+  /**
+   * Starts the server and writes under {@code dir} the service account files of a pod in {@code
+   * namespace}.
+   */
+  static KubernetesApi start(Path dir, String namespace) {
     KubernetesMockServer server =
         new KubernetesMockServer(
             new Context(), new MockWebServer(), new HashMap<>(), new JsonCrudDispatcher(), true);
@@ -57,8 +54,8 @@ final class KubernetesApi implements AutoCloseable {
           Path.of(server.getSelfSignedCertificate().certificatePath()),
           serviceAccount.resolve("ca.crt"));
       Files.writeString(serviceAccount.resolve("token"), "squall-test-token");
-      Files.writeString(serviceAccount.resolve("namespace"), NAMESPACE);
-      return new KubernetesApi(server, serviceAccount);
+      Files.writeString(serviceAccount.resolve("namespace"), namespace);
+      return new KubernetesApi(server, serviceAccount, namespace);
     } catch (IOException e) {
       server.destroy();
       throw new UncheckedIOException(e);
@@ -84,43 +81,17 @@ final class KubernetesApi implements AutoCloseable {
   }
 
   /** The cluster DNS name the discovery gives a pod ({@code use-raw-ip = false}). */
-  static String podHostName(String ip) {
-    return ip.replace('.', '-') + "." + NAMESPACE + ".pod.cluster.local";
+  String podHostName(String ip) {
+    return ip.replace('.', '-') + "." + namespace + ".pod.cluster.local";
   }
 
-  /** Adds a Running pod of Squall's Deployment, its management port named as in the manifest. */
-  void addPod(String name, String ip) {
-    addPod(name, ip, LABELS, "Running");
-  }
-
-  void addPod(String name, String ip, Map<String, String> labels, String phase) {
-    Pod pod =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace(NAMESPACE)
-            .withLabels(labels)
-            .endMetadata()
-            .withNewSpec()
-            .addNewContainer()
-            .withName("squall")
-            .withImage("squall:0.1.0")
-            .addNewPort()
-            .withName("management")
-            .withContainerPort(MANAGEMENT_PORT)
-            .endPort()
-            .endContainer()
-            .endSpec()
-            .withNewStatus()
-            .withPhase(phase)
-            .withPodIP(ip)
-            .endStatus()
-            .build();
-    client.pods().inNamespace(NAMESPACE).resource(pod).create();
+  /** Creates {@code pod} in this API's namespace, as a ReplicaSet creates its pods. */
+  void createPod(Pod pod) {
+    client.pods().inNamespace(namespace).resource(pod).create();
   }
 
   void deletePod(String name) {
-    client.pods().inNamespace(NAMESPACE).withName(name).delete();
+    client.pods().inNamespace(namespace).withName(name).delete();
   }
 
   /**

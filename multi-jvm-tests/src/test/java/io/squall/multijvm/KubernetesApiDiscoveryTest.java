@@ -2,6 +2,7 @@ package io.squall.multijvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,35 +17,48 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The node's Cluster Bootstrap configuration ({@code kubernetes-api} discovery, service {@code
- * squall}) finds exactly the Running pods of Squall's Deployment on a Kubernetes API over HTTPS.
+ * squall}) finds exactly the Running pods of the production Deployment on a Kubernetes API over
+ * HTTPS, by the labels and the port name its manifest gives them.
  */
 class KubernetesApiDiscoveryTest {
 
   @TempDir Path dir;
 
   @Test
-  void shouldResolveTheRunningSquallPodsToTheirManagementPort() throws Exception {
-    try (KubernetesApi api = KubernetesApi.start(dir)) {
-      api.addPod("squall-a", "127.0.0.2");
-      api.addPod("squall-b", "127.0.0.3");
-      api.addPod("squall-c", "127.0.0.4");
-      api.addPod("squall-starting", "127.0.0.5", KubernetesApi.LABELS, "Pending");
-      api.addPod("other-app", "127.0.0.6", Map.of("app", "other"), "Running");
+  void shouldResolveTheRunningPodsOfTheDeploymentToTheirManagementPort() throws Exception {
+    ProdOverlay prod = ProdOverlay.render();
+    try (KubernetesApi api = KubernetesApi.start(dir, prod.namespace())) {
+      api.createPod(prod.pod("squall-a", "127.0.0.2"));
+      api.createPod(prod.pod("squall-b", "127.0.0.3"));
+      api.createPod(prod.pod("squall-c", "127.0.0.4"));
+      api.createPod(
+          new PodBuilder(prod.pod("squall-starting", "127.0.0.5"))
+              .editStatus()
+              .withPhase("Pending")
+              .endStatus()
+              .build());
+      api.createPod(
+          new PodBuilder(prod.pod("other-app", "127.0.0.6"))
+              .editMetadata()
+              .withLabels(Map.of("app", "other"))
+              .endMetadata()
+              .build());
 
       Set<String> resolved = lookUp(api, "management");
 
+      int management = prod.port("management");
       assertEquals(
           Set.of(
-              target("127.0.0.2", KubernetesApi.MANAGEMENT_PORT),
-              target("127.0.0.3", KubernetesApi.MANAGEMENT_PORT),
-              target("127.0.0.4", KubernetesApi.MANAGEMENT_PORT)),
+              target(api, "127.0.0.2", management),
+              target(api, "127.0.0.3", management),
+              target(api, "127.0.0.4", management)),
           resolved);
     }
   }
 
-  /** What Bootstrap contacts: the pod's cluster DNS name, its IP and the port. */
-  private static String target(String ip, int port) {
-    return KubernetesApi.podHostName(ip) + " " + port + " " + ip;
+  /** What Bootstrap contacts: the pod's cluster DNS name, the port and the pod's IP. */
+  private static String target(KubernetesApi api, String ip, int port) {
+    return api.podHostName(ip) + " " + port + " " + ip;
   }
 
   /** Runs {@link DiscoveryLookup} in a JVM whose environment points at {@code api}. */
