@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One Squall node as its own JVM, started the way {@code bin/squall node} starts it (the node's jar
- * and {@code node/target/lib/*}), with ports of its own; its output goes to a file under target/.
- * Every started process is killed when the test JVM exits, however it exits.
+ * and {@code node/target/lib/*}), with a loopback address and ports of its own; its output goes to
+ * a file under target/. Every started process is killed when the test JVM exits, however it exits.
  */
 final class NodeProcess {
   private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
@@ -27,6 +27,10 @@ final class NodeProcess {
   }
 
   final String name;
+
+  /** The address its remoting and management bind to (a loopback IP: 127.0.0.1, a pod's .2 …). */
+  final String host;
+
   final int httpPort;
   final int remotePort;
   final int managementPort;
@@ -39,6 +43,7 @@ final class NodeProcess {
 
   NodeProcess(
       String name,
+      String host,
       int httpPort,
       int remotePort,
       int managementPort,
@@ -46,6 +51,7 @@ final class NodeProcess {
       List<String> jvmOptions,
       Path logDir) {
     this.name = name;
+    this.host = host;
     this.httpPort = httpPort;
     this.remotePort = remotePort;
     this.managementPort = managementPort;
@@ -83,12 +89,12 @@ final class NodeProcess {
   }
 
   String address() {
-    return "akka://Squall@127.0.0.1:" + remotePort;
+    return "akka://Squall@" + host + ":" + remotePort;
   }
 
   /** The consumer's client id (see DeviceSharding.consumerSettings). */
   String kafkaClientId() {
-    return "squall-127.0.0.1-" + remotePort;
+    return "squall-" + host + "-" + remotePort;
   }
 
   String api() {
@@ -96,7 +102,7 @@ final class NodeProcess {
   }
 
   String management() {
-    return "http://127.0.0.1:" + managementPort;
+    return "http://" + host + ":" + managementPort;
   }
 
   Path log() {
@@ -109,13 +115,7 @@ final class NodeProcess {
     }
     incarnation++;
     log = logDir.resolve(name + (incarnation == 1 ? "" : "-" + incarnation) + ".log");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.add("-cp");
-    command.add(classpath());
-    command.add("io.squall.node.Main");
-    ProcessBuilder builder = new ProcessBuilder(command);
+    ProcessBuilder builder = new ProcessBuilder(java(jvmOptions, "io.squall.node.Main"));
     builder.environment().putAll(env);
     builder.environment().put("SQUALL_HTTP_PORT", String.valueOf(httpPort));
     builder.environment().put("SQUALL_REMOTE_PORT", String.valueOf(remotePort));
@@ -132,6 +132,52 @@ final class NodeProcess {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Runs {@code squall ARGS} ({@code io.squall.node.Cli}) from the node's jar to its end, as a
+   * Kubernetes Job runs it, with {@code env}; its output goes to {@code log}. Answers its exit
+   * code.
+   */
+  static int runCommand(Map<String, String> env, Path log, String... args) {
+    List<String> command = java(SquallCluster.TEST_JVM, "io.squall.node.Cli");
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(env);
+    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    long start = System.nanoTime();
+    try {
+      Files.createDirectories(log.getParent());
+      Process process = builder.start();
+      RUNNING.add(process);
+      process.onExit().thenRun(() -> RUNNING.remove(process));
+      if (!process.waitFor(2, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new AssertionError("squall " + String.join(" ", args) + " did not end: " + log);
+      }
+      Harness.say(
+          "squall %s exited with %d in %s: %s",
+          String.join(" ", args),
+          process.exitValue(),
+          Harness.seconds(System.nanoTime() - start),
+          log);
+      return process.exitValue();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<String> java(List<String> jvmOptions, String mainClass) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(classpath());
+    command.add(mainClass);
+    return command;
   }
 
   synchronized long pid() {

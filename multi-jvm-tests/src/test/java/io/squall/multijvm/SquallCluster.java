@@ -55,7 +55,18 @@ final class SquallCluster implements AutoCloseable {
   final List<NodeProcess> nodes = new ArrayList<>();
   final Admin admin;
 
-  private SquallCluster(String prefix, int size, List<String> jvmOptions) {
+  /** Where the nodes' logs (and anything else of this cluster's) go. */
+  final Path dir;
+
+  /**
+   * What every node gets, over its own environment: the build's Kafka and Cassandra (one broker,
+   * one node: replication factor 1) and the cluster's topic, group and keyspaces.
+   */
+  private final Map<String, String> env = new HashMap<>();
+
+  private final List<String> jvmOptions = new ArrayList<>();
+
+  private SquallCluster(String prefix, List<String> jvmOptions) {
     this.name = LocalInfra.uniqueName(prefix);
     this.topic = name;
     this.group = name;
@@ -66,20 +77,11 @@ final class SquallCluster implements AutoCloseable {
     props.put("default.api.timeout.ms", "15000");
     props.put("request.timeout.ms", "5000");
     this.admin = Admin.create(props);
-    Path logs = Path.of("target", "nodes", name).toAbsolutePath();
-    List<Integer> remotePorts = new ArrayList<>();
-    for (int i = 0; i < size; i++) {
-      remotePorts.add(Harness.freePort());
-    }
-    Map<String, String> env = new HashMap<>();
+    this.dir = Path.of("target", "nodes", name).toAbsolutePath();
     env.put("SQUALL_KAFKA_BOOTSTRAP_SERVERS", LocalInfra.kafkaBootstrapServers());
     env.put("SQUALL_CASSANDRA_CONTACT_POINTS", LocalInfra.cassandraContactPoint());
-    env.put("SQUALL_CLUSTER_JOIN", "seed-nodes");
-    env.put(
-        "SQUALL_SEED_NODES",
-        remotePorts.stream()
-            .map(p -> "akka://Squall@127.0.0.1:" + p)
-            .collect(Collectors.joining(",")));
+    env.put("SQUALL_KAFKA_REPLICATION_FACTOR", "1");
+    env.put("SQUALL_CASSANDRA_REPLICATION_FACTOR", "1");
     env.put("SQUALL_READINGS_TOPIC", topic);
     env.put("SQUALL_DEAD_LETTER_TOPIC", topic + ".dead-letter");
     env.put("SQUALL_CONSUMER_GROUP", group);
@@ -87,23 +89,64 @@ final class SquallCluster implements AutoCloseable {
     env.put("SQUALL_SNAPSHOT_KEYSPACE", name + "_snapshot");
     env.put("SQUALL_KEYSPACE", aggregatesKeyspace);
     env.put("SQUALL_PROJECTION_KEYSPACE", name + "_offsets");
-    env.put("SQUALL_REMOTE_HOSTNAME", "127.0.0.1");
-    List<String> options = new ArrayList<>();
-    options.add(
+    this.jvmOptions.add(
         "-Dakka.cluster.split-brain-resolver.stable-after=" + STABLE_AFTER.toSeconds() + "s");
-    options.addAll(jvmOptions);
+    this.jvmOptions.addAll(jvmOptions);
+    Harness.say("cluster %s: topic, group and keyspaces %s*; node logs under %s", name, name, dir);
+  }
+
+  /** Adds {@code size} nodes on 127.0.0.1 that join through {@code akka.cluster.seed-nodes}. */
+  private void addSeedNodes(int size) {
+    List<Integer> remotePorts = new ArrayList<>();
     for (int i = 0; i < size; i++) {
-      nodes.add(
-          new NodeProcess(
-              "node-" + (i + 1),
-              Harness.freePort(),
-              remotePorts.get(i),
-              Harness.freePort(),
-              env,
-              options,
-              logs));
+      remotePorts.add(Harness.freePort());
     }
-    Harness.say("cluster %s: topic, group and keyspaces %s*; node logs under %s", name, name, logs);
+    Map<String, String> join = new HashMap<>();
+    join.put("SQUALL_CLUSTER_JOIN", "seed-nodes");
+    join.put(
+        "SQUALL_SEED_NODES",
+        remotePorts.stream()
+            .map(p -> "akka://Squall@127.0.0.1:" + p)
+            .collect(Collectors.joining(",")));
+    join.put("SQUALL_REMOTE_HOSTNAME", "127.0.0.1");
+    for (int i = 0; i < size; i++) {
+      addNode(
+          "node-" + (i + 1), "127.0.0.1", remotePorts.get(i), Harness.freePort(), join, List.of());
+    }
+  }
+
+  /**
+   * Adds a node, not started yet: {@code env} with the cluster's environment over it, the cluster's
+   * JVM options then {@code jvm}; its HTTP port is a free one.
+   */
+  NodeProcess addNode(
+      String nodeName,
+      String host,
+      int remotePort,
+      int managementPort,
+      Map<String, String> env,
+      List<String> jvm) {
+    List<String> options = new ArrayList<>(jvmOptions);
+    options.addAll(jvm);
+    NodeProcess node =
+        new NodeProcess(
+            nodeName,
+            host,
+            Harness.freePort(),
+            remotePort,
+            managementPort,
+            environment(env),
+            options,
+            dir);
+    nodes.add(node);
+    return node;
+  }
+
+  /** {@code env} with the cluster's environment over it. */
+  Map<String, String> environment(Map<String, String> env) {
+    Map<String, String> result = new HashMap<>(env);
+    result.putAll(this.env);
+    return result;
   }
 
   /**
@@ -127,7 +170,8 @@ final class SquallCluster implements AutoCloseable {
    * benchmark fills the topic first.
    */
   static SquallCluster create(String prefix, int size, List<String> jvm) throws Exception {
-    SquallCluster cluster = new SquallCluster(prefix, size, jvm);
+    SquallCluster cluster = new SquallCluster(prefix, jvm);
+    cluster.addSeedNodes(size);
     try {
       cluster
           .admin

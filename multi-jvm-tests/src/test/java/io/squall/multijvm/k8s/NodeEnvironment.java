@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * The environment Kubernetes gives a container of a render, and the node configuration that
  * environment resolves to: what a pod's node would actually run with, without starting one.
  */
-final class NodeEnvironment {
+public final class NodeEnvironment {
   static final String POD_IP = "10.244.1.17";
   static final String POD_NAME = "squall-5d8f7c9b4-x2k7q";
 
@@ -37,6 +37,19 @@ final class NodeEnvironment {
    * $(VAR)} expanded only from what is defined before it; a Secret's variable is left unset.
    */
   static Map<String, String> of(Container container, HasMetadata owner, List<HasMetadata> objects) {
+    return of(container, owner, objects, POD_NAME, POD_IP);
+  }
+
+  /**
+   * As {@link #of(Container, HasMetadata, List)}, in the pod named {@code podName} at {@code
+   * podIp}.
+   */
+  public static Map<String, String> of(
+      Container container,
+      HasMetadata owner,
+      List<HasMetadata> objects,
+      String podName,
+      String podIp) {
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvFromSource source : container.getEnvFrom()) {
       env.putAll(configMap(objects, source.getConfigMapRef().getName()).getData());
@@ -46,7 +59,8 @@ final class NodeEnvironment {
       if (from == null) {
         env.put(variable.getName(), expand(variable.getValue(), env));
       } else if (from.getFieldRef() != null) {
-        env.put(variable.getName(), field(from.getFieldRef().getFieldPath(), owner));
+        env.put(
+            variable.getName(), field(from.getFieldRef().getFieldPath(), owner, podName, podIp));
       } else if (from.getSecretKeyRef() == null) {
         throw new IllegalArgumentException(variable.getName() + ": unsupported valueFrom " + from);
       }
@@ -54,11 +68,11 @@ final class NodeEnvironment {
     return env;
   }
 
-  private static String field(String path, HasMetadata owner) {
+  private static String field(String path, HasMetadata owner, String podName, String podIp) {
     String namespace = owner.getMetadata().getNamespace();
     return switch (path) {
-      case "status.podIP" -> POD_IP;
-      case "metadata.name" -> POD_NAME;
+      case "status.podIP" -> podIp;
+      case "metadata.name" -> podName;
       case "metadata.namespace" -> namespace == null ? "default" : namespace;
       default -> throw new IllegalArgumentException("unexpected fieldRef " + path);
     };
