@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
@@ -78,14 +81,28 @@ public final class IngestNode implements AutoCloseable {
   }
 
   public Device.Summary device(String id) {
+    return answer(id, Duration.ofSeconds(30))
+        .orElseThrow(() -> new IllegalStateException("device " + id + " did not answer"));
+  }
+
+  /**
+   * The device's state, or empty when it did not answer within {@code timeout}: sharding drops what
+   * it buffered for a shard that is being handed off, so an ask during a rebalance can go
+   * unanswered, and asking again reaches the shard's new home.
+   */
+  private Optional<Device.Summary> answer(String id, Duration timeout) {
     try {
-      return ClusterSharding.get(testKit.system())
-          .entityRefFor(Device.ENTITY_KEY, id)
-          .<Device.Summary>askWithStatus(Device.GetState::new, Duration.ofSeconds(30))
-          .toCompletableFuture()
-          .get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("device " + id + " did not answer", e);
+      return Optional.of(
+          ClusterSharding.get(testKit.system())
+              .entityRefFor(Device.ENTITY_KEY, id)
+              .<Device.Summary>askWithStatus(Device.GetState::new, timeout)
+              .toCompletableFuture()
+              .get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS));
+    } catch (ExecutionException | TimeoutException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
@@ -94,10 +111,10 @@ public final class IngestNode implements AutoCloseable {
    */
   public Map<String, Device.Summary> awaitAccounted(Map<String, Long> accounted, Duration timeout) {
     Predicate<String> done =
-        id -> {
-          Device.Summary s = device(id);
-          return s.readings() + s.duplicates() >= accounted.get(id);
-        };
+        id ->
+            answer(id, Duration.ofSeconds(5))
+                .map(s -> s.readings() + s.duplicates() >= accounted.get(id))
+                .orElse(false);
     await(
         timeout,
         () -> accounted.keySet().stream().allMatch(done),
