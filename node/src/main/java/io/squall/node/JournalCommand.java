@@ -3,7 +3,6 @@ package io.squall.node;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.squall.persistence.DeviceJournal;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -83,16 +82,9 @@ final class JournalCommand {
 
   private static int print(String device, Instant from, Instant to, PrintStream out) {
     Config config =
-        ConfigFactory.parseString(
-                String.join(
-                    "\n",
-                    "akka.actor.provider = local",
-                    "akka.loglevel = WARNING",
-                    "akka.coordinated-shutdown.exit-jvm = off",
-                    "akka.persistence.cassandra.journal.keyspace-autocreate = false",
-                    "akka.persistence.cassandra.journal.tables-autocreate = false",
-                    "datastax-java-driver.advanced.reconnect-on-init = false"))
-            .withFallback(NodeConfig.load());
+        NodeConfig.forCommand(
+            "akka.persistence.cassandra.journal.keyspace-autocreate = false",
+            "akka.persistence.cassandra.journal.tables-autocreate = false");
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "SquallJournal", config);
     try {
       long printed =

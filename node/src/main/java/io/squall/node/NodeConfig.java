@@ -19,6 +19,24 @@ public final class NodeConfig {
     return withEnvironment(System.getenv(), ConfigFactory.load());
   }
 
+  /**
+   * A command's configuration ({@code squall journal}, {@code squall schema}): the node's, with a
+   * local actor system that joins no cluster, fails fast when Cassandra cannot be reached, and
+   * leaves the JVM to the command; then {@code overrides}.
+   */
+  static Config forCommand(String... overrides) {
+    return ConfigFactory.parseString(String.join("\n", overrides))
+        .withFallback(
+            ConfigFactory.parseString(
+                String.join(
+                    "\n",
+                    "akka.actor.provider = local",
+                    "akka.loglevel = WARNING",
+                    "akka.coordinated-shutdown.exit-jvm = off",
+                    "datastax-java-driver.advanced.reconnect-on-init = false")))
+        .withFallback(load());
+  }
+
   static Config withEnvironment(Map<String, String> env, Config config) {
     Config result = config;
     result =

@@ -10,7 +10,6 @@ import akka.stream.alpakka.cassandra.CassandraSessionSettings;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSessionRegistry;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.squall.persistence.Replication;
 import io.squall.projections.AggregatesProjection;
 import io.squall.projections.ProjectionSettings;
@@ -53,15 +52,7 @@ final class SchemaCommand {
               help ? USAGE : "squall schema: unexpected argument '" + args[0] + "'\n\n" + USAGE);
       return help ? 0 : 2;
     }
-    Config config =
-        ConfigFactory.parseString(
-                String.join(
-                    "\n",
-                    "akka.actor.provider = local",
-                    "akka.loglevel = WARNING",
-                    "akka.coordinated-shutdown.exit-jvm = off",
-                    "datastax-java-driver.advanced.reconnect-on-init = false"))
-            .withFallback(NodeConfig.load());
+    Config config = NodeConfig.forCommand();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "SquallSchema", config);
     try {
       Replication replication = Replication.create(config);
