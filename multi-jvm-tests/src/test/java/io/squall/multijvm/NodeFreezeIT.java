@@ -113,8 +113,8 @@ class NodeFreezeIT {
         Harness.say(
             "RESULT journal: %d events written by the downed incarnations after SIGCONT; problems %s",
             lateRows, problems);
-        // PauseGuard: the thawed node's Cassandra driver refuses every request (PauseThrottler),
-        // even a write queued when it froze.
+        // PauseGuard: no Cassandra connection of the thawed node lets a byte out (PauseFence),
+        // not even a write queued in the driver when it froze.
         assertEquals(List.of(), problems, "one writer per persistence id, sequence numbers 1..n");
         assertEquals(0, lateRows, "events written by the downed node after SIGCONT");
       } finally {

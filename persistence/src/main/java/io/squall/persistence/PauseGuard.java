@@ -17,11 +17,11 @@ import org.slf4j.LoggerFactory;
  * second writer of one persistence id corrupts the journal, a second writer of an aggregate row
  * rewinds it. A pause is a gap in this guard's clock ticks longer than {@code squall.pause-limit}
  * (by default the split-brain resolver's {@code stable-after}, shorter than any takeover). Every
- * Cassandra request asks {@link #processAllowsWrites()} first (the driver's throttler, {@code
- * internal.PauseThrottler}), journal, tag and aggregate writes alike: the answer is computed from
- * the clock by the caller itself, so it is false from the first instant after a pause, before the
- * ticker thread has even run. The ticker then halts the process (exit code {@value #EXIT_CODE}):
- * whatever this node still held is stale, and a fresh process rejoins clean.
+ * write to a Cassandra connection asks {@link #processAllowsWrites()} right before the socket
+ * ({@link FencedSessionProvider}), journal, tag and aggregate writes alike: the answer is computed
+ * from the clock by the caller itself, so it is false from the first instant after a pause, before
+ * the ticker thread has even run. The ticker then halts the process (exit code {@value
+ * #EXIT_CODE}): whatever this node still held is stale, and a fresh process rejoins clean.
  */
 public final class PauseGuard implements Extension {
   private static final Logger log = LoggerFactory.getLogger(PauseGuard.class);
@@ -92,9 +92,9 @@ public final class PauseGuard implements Extension {
   }
 
   /**
-   * False once this process was paused longer than the limit: what the Cassandra driver asks of
-   * every request (see {@code internal.PauseThrottler}), so that even a write a journal or a
-   * projection prepared before a pause is not sent after it.
+   * False once this process was paused longer than the limit: what every Cassandra connection asks
+   * before it writes to its socket (see {@link FencedSessionProvider}), so that even a write a
+   * journal or a projection prepared before a pause is not sent after it.
    */
   public static boolean processAllowsWrites() {
     for (PauseGuard guard : STARTED) {
