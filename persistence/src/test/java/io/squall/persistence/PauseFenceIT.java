@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class PauseFenceIT {
   private static final Duration LIMIT = Duration.ofSeconds(1);
-  private static final Duration FROZEN = Duration.ofMillis(2_500);
+  private static final Duration FROZEN = Duration.ofMillis(1_800);
   private static final Path LOGS = Path.of("target", "frozen-writers");
 
   private static CqlSession cql;
