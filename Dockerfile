@@ -13,6 +13,8 @@ LABEL org.opencontainers.image.title="squall" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${COMMIT}"
 ENV SQUALL_APP_VERSION=${VERSION}
+# The throughput collector (docs/write-path.md); SQUALL_JAVA_OPTS set at run time replaces it.
+ENV SQUALL_JAVA_OPTS="-XX:+UseParallelGC"
 USER 10001:10001
 EXPOSE 8080 8558 25520
 ENTRYPOINT ["sh", "-c", "exec java $SQUALL_JAVA_OPTS -cp 'lib/*' io.squall.node.Cli node"]

@@ -49,11 +49,12 @@ final class Bench {
   }
 
   /**
-   * The node's JVM: an explicit heap, G1, and the full JIT (C2), unlike the tests' nodes; then any
-   * options in {@code SQUALL_BENCH_NODE_OPTS} (e.g. {@code -Dsquall.ingest.batches-in-flight=2}).
+   * The node's JVM: an explicit heap, the collector Squall ships with (parallel), and the full JIT
+   * (C2), unlike the tests' nodes; then any options in {@code SQUALL_BENCH_NODE_OPTS} (e.g. {@code
+   * -Dsquall.ingest.batches-in-flight=2}, or {@code -XX:-UseParallelGC -XX:+UseG1GC}).
    */
   static List<String> nodeJvm(String heap) {
-    List<String> jvm = new ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC"));
+    List<String> jvm = new ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseParallelGC"));
     String extra = System.getenv().getOrDefault("SQUALL_BENCH_NODE_OPTS", "").trim();
     if (!extra.isEmpty()) {
       jvm.addAll(List.of(extra.split("\\s+")));

@@ -104,25 +104,29 @@ public final class AggregatesHandler extends Handler<List<EventEnvelope<Device.E
       if (!(envelope.event() instanceof Device.ReadingsRecorded recorded)) {
         continue;
       }
-      Map<LocalDate, Map<String, Aggregate>> days = new LinkedHashMap<>();
-      Map<YearMonth, Map<String, Aggregate>> months = new LinkedHashMap<>();
-      LocalDate date = null;
+      Map<LocalDate, Map<String, Sum>> days = new LinkedHashMap<>();
+      Map<YearMonth, Map<String, Sum>> months = new LinkedHashMap<>();
+      long epochDay = Long.MIN_VALUE;
+      Map<String, Sum> daySums = null;
+      Map<String, Sum> monthSums = null;
+      YearMonth yearMonth = null;
       for (Reading reading : recorded.readings()) {
-        long epochDay = Math.floorDiv(reading.timestamp().getEpochSecond(), SECONDS_PER_DAY);
-        if (date == null || date.toEpochDay() != epochDay) {
-          date = LocalDate.ofEpochDay(epochDay);
+        long readingDay = Math.floorDiv(reading.timestamp().getEpochSecond(), SECONDS_PER_DAY);
+        if (readingDay != epochDay) {
+          epochDay = readingDay;
+          LocalDate date = LocalDate.ofEpochDay(epochDay);
+          daySums = days.computeIfAbsent(date, d -> new LinkedHashMap<>());
+          YearMonth readingMonth = YearMonth.from(date);
+          if (!readingMonth.equals(yearMonth)) {
+            yearMonth = readingMonth;
+            monthSums = months.computeIfAbsent(yearMonth, m -> new LinkedHashMap<>());
+          }
         }
-        Map<String, Aggregate> day = days.computeIfAbsent(date, d -> new LinkedHashMap<>());
-        Map<String, Aggregate> month =
-            months.computeIfAbsent(YearMonth.from(date), m -> new LinkedHashMap<>());
-        reading
-            .metrics()
-            .forEach(
-                (metric, value) -> {
-                  Aggregate one = Aggregate.of(value);
-                  day.merge(metric, one, Aggregate::plus);
-                  month.merge(metric, one, Aggregate::plus);
-                });
+        for (Map.Entry<String, Double> metric : reading.metrics().entrySet()) {
+          double value = metric.getValue();
+          daySums.computeIfAbsent(metric.getKey(), m -> new Sum()).add(value);
+          monthSums.computeIfAbsent(metric.getKey(), m -> new Sum()).add(value);
+        }
       }
       long sequenceNr = envelope.sequenceNr();
       String deviceId = recorded.deviceId();
@@ -142,14 +146,45 @@ public final class AggregatesHandler extends Handler<List<EventEnvelope<Device.E
 
   private static <P> void addAll(
       Map<AggregateRow.Key, NavigableMap<Long, Aggregate>> contributions,
-      Map<P, Map<String, Aggregate>> periods,
+      Map<P, Map<String, Sum>> periods,
       BiFunction<P, String, AggregateRow.Key> row,
       long sequenceNr) {
     periods.forEach(
         (period, metrics) ->
             metrics.forEach(
-                (metric, aggregate) ->
-                    add(contributions, row.apply(period, metric), sequenceNr, aggregate)));
+                (metric, sum) ->
+                    add(contributions, row.apply(period, metric), sequenceNr, sum.aggregate())));
+  }
+
+  /**
+   * An {@link Aggregate} built in place, one value at a time: the same arithmetic, in the same
+   * order, as {@code Aggregate.of(v1).plus(Aggregate.of(v2))…}, without an object per value.
+   */
+  private static final class Sum {
+    private long count;
+    private double min;
+    private double max;
+    private double sum;
+    private double sumOfSquares;
+
+    void add(double value) {
+      if (count == 0) {
+        min = value;
+        max = value;
+        sum = value;
+        sumOfSquares = value * value;
+      } else {
+        min = Math.min(min, value);
+        max = Math.max(max, value);
+        sum = sum + value;
+        sumOfSquares = sumOfSquares + value * value;
+      }
+      count++;
+    }
+
+    Aggregate aggregate() {
+      return new Aggregate(count, min, max, sum, sumOfSquares);
+    }
   }
 
   private static void add(

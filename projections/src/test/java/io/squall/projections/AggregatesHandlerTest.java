@@ -91,6 +91,42 @@ class AggregatesHandlerTest {
                   reading("2008-02-01T00:00:00Z", 7.0, 0.0))));
 
   @Test
+  void shouldFoldAnEventToTheVeryBitsOfFoldingItsReadingsOneByOne() {
+    java.util.Random random = new java.util.Random(42);
+    List<Reading> readings = new ArrayList<>();
+    Instant at = Instant.parse("2008-01-30T00:00:00Z");
+    for (int i = 0; i < 2_000; i++) {
+      readings.add(
+          reading(
+              at.plusSeconds(3_600L * i).toString(),
+              (random.nextDouble() - 0.5) * 80,
+              random.nextDouble() * 0.3));
+    }
+    Map<AggregateRow.Key, Aggregate> oneByOne = new HashMap<>();
+    for (Reading r : readings) {
+      LocalDate day = LocalDate.ofInstant(r.timestamp(), java.time.ZoneOffset.UTC);
+      r.metrics()
+          .forEach(
+              (metric, value) -> {
+                oneByOne.merge(
+                    new AggregateRow.Day(DEVICE, metric, day),
+                    Aggregate.of(value),
+                    Aggregate::plus);
+                oneByOne.merge(
+                    new AggregateRow.Month(DEVICE, metric, YearMonth.from(day)),
+                    Aggregate.of(value),
+                    Aggregate::plus);
+              });
+    }
+
+    Map<AggregateRow.Key, Aggregate> folded = new HashMap<>();
+    AggregatesHandler.contributions(List.of(envelope(7, readings.toArray(Reading[]::new))))
+        .forEach((key, bySequence) -> folded.put(key, bySequence.get(7L)));
+
+    assertEquals(oneByOne, folded);
+  }
+
+  @Test
   void shouldFoldReadingsIntoDailyAndMonthlyRows() {
     FakeAggregatesRepository repository = new FakeAggregatesRepository();
 

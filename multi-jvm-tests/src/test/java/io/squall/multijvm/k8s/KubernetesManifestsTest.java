@@ -278,7 +278,8 @@ class KubernetesManifestsTest {
         List.of(
             "-XX:ActiveProcessorCount=2",
             "-XX:+ExitOnOutOfMemoryError",
-            "-XX:MaxRAMPercentage=70")) {
+            "-XX:MaxRAMPercentage=70",
+            "-XX:+UseParallelGC")) {
       assertTrue(javaOptions.contains(flag), flag + " not in " + javaOptions);
     }
     assertTrue(Files.readString(PROJECT.resolve("Dockerfile")).contains("java $SQUALL_JAVA_OPTS"));
