@@ -59,7 +59,7 @@ public final class FencedSessionProvider implements CqlSessionProvider {
   }
 
   private record FencedNettyOptions(NettyOptions delegate) implements NettyOptions {
-    private static final PauseFence FENCE = new PauseFence();
+    private static final PauseFence FENCE = new PauseFence(PauseGuard::processAllowsWrites);
 
     @Override
     public void afterChannelInitialized(Channel channel) {

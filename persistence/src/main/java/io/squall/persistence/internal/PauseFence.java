@@ -5,28 +5,25 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
-import io.squall.persistence.PauseGuard;
 import java.io.IOException;
 import java.util.function.BooleanSupplier;
 
 /**
  * The last handler before the socket on every Cassandra connection of a Squall node: once this
- * process was paused ({@link PauseGuard}) it lets no byte out. Whatever the driver still held when
- * the process froze — a journal write waiting for its event loop, a retry, bytes buffered for the
- * next flush — is dropped when it thaws, and the connection closed, instead of reaching a journal
- * that another node may own by then. The check runs on the event loop immediately before the write
- * system call: the request throttler the driver offers gates a request when it is registered, and a
- * write registered just before a freeze still went out after it (see {@code NodeFreezeIT}).
+ * process was paused (as {@code PauseGuard} tells) it lets no byte out. Whatever the driver still
+ * held when the process froze — a journal write waiting for its event loop, a retry, bytes buffered
+ * for the next flush — is dropped when it thaws, and the connection closed, instead of reaching a
+ * journal that another node may own by then. The check runs on the event loop immediately before
+ * the write system call: the request throttler the driver offers gates a request when it is
+ * registered, and a write registered just before a freeze still went out after it (see {@code
+ * NodeFreezeIT}).
  */
 @ChannelHandler.Sharable
 public final class PauseFence extends ChannelOutboundHandlerAdapter {
   private final BooleanSupplier allowed;
 
-  public PauseFence() {
-    this(PauseGuard::processAllowsWrites);
-  }
-
-  PauseFence(BooleanSupplier allowed) {
+  /** {@code allowed}: false once the process was paused, and from then on. */
+  public PauseFence(BooleanSupplier allowed) {
     this.allowed = allowed;
   }
 
