@@ -1,6 +1,7 @@
 package io.squall.projections;
 
 import akka.Done;
+import akka.persistence.query.TimeBasedUUID;
 import akka.projection.eventsourced.EventEnvelope;
 import akka.projection.javadsl.Handler;
 import io.squall.persistence.Device;
@@ -13,22 +14,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Folds a group of journal events into daily and monthly rows. Replay-safe: each row remembers the
  * highest sequence number of its device's events it holds, and an event at or below it is skipped,
  * so replaying from any offset leaves every row as it was. One projection instance owns a slice's
  * devices, so rows have one writer; rows it wrote are kept in a bounded cache to spare reads.
+ *
+ * <p>When a group ends on an event older than one it folded before (events-by-tag hands delayed
+ * events over late), the newest offset folded is recorded as the slice's {@link SliceHighWater}.
  */
 public final class AggregatesHandler extends Handler<List<EventEnvelope<Device.Event>>> {
+  private static final Logger log = LoggerFactory.getLogger(AggregatesHandler.class);
   private static final int CACHE_ROWS = 50_000;
   private static final long SECONDS_PER_DAY = 86_400;
 
   private final AggregatesRepository repository;
   private final int version;
+  private final Function<UUID, CompletionStage<Done>> recordHighWater;
+  private TimeBasedUUID highWater;
+  private TimeBasedUUID recorded;
   private final Map<AggregateRow.Key, AggregateRow> cache =
       new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -37,13 +49,60 @@ public final class AggregatesHandler extends Handler<List<EventEnvelope<Device.E
         }
       };
 
-  public AggregatesHandler(AggregatesRepository repository, int version) {
+  /**
+   * A handler of {@code version}'s rows; {@code recordHighWater} stores the slice's high water (a
+   * failure to store it is logged, and never stops the folding).
+   */
+  public AggregatesHandler(
+      AggregatesRepository repository,
+      int version,
+      Function<UUID, CompletionStage<Done>> recordHighWater) {
     this.repository = repository;
     this.version = version;
+    this.recordHighWater = recordHighWater;
   }
 
   @Override
   public CompletionStage<Done> process(List<EventEnvelope<Device.Event>> envelopes) {
+    return fold(envelopes).thenCompose(folded -> recordHighWater(envelopes));
+  }
+
+  /**
+   * After a group is folded: if the offset the projection is about to store is older than the
+   * newest it has folded, records the newest, once.
+   */
+  private CompletionStage<Done> recordHighWater(List<EventEnvelope<Device.Event>> envelopes) {
+    for (EventEnvelope<Device.Event> envelope : envelopes) {
+      if (envelope.offset() instanceof TimeBasedUUID offset
+          && (highWater == null || offset.compareTo(highWater) > 0)) {
+        highWater = offset;
+      }
+    }
+    if (envelopes.isEmpty()
+        || highWater == null
+        || highWater.equals(recorded)
+        || !(envelopes.get(envelopes.size() - 1).offset() instanceof TimeBasedUUID stored)
+        || stored.compareTo(highWater) >= 0) {
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
+    TimeBasedUUID newest = highWater;
+    return recordHighWater
+        .apply(newest.value())
+        .handle(
+            (done, failure) -> {
+              if (failure == null) {
+                recorded = newest;
+              } else {
+                log.warn(
+                    "Could not record the high water of aggregates version {}: {}",
+                    version,
+                    failure.toString());
+              }
+              return Done.getInstance();
+            });
+  }
+
+  private CompletionStage<Done> fold(List<EventEnvelope<Device.Event>> envelopes) {
     Map<AggregateRow.Key, NavigableMap<Long, Aggregate>> contributions = contributions(envelopes);
     if (contributions.isEmpty()) {
       return CompletableFuture.completedFuture(Done.getInstance());

@@ -40,6 +40,7 @@ public final class AggregatesProjection {
   private final ProjectionSettings settings;
   private final AggregatesRepository repository;
   private final ProjectionVersions versions;
+  private final SliceHighWater highWater;
   private final ProjectionLag lag;
   private final VersionCycle cycle;
   private final Set<Integer> started = ConcurrentHashMap.newKeySet();
@@ -48,12 +49,15 @@ public final class AggregatesProjection {
       ActorSystem<?> system,
       ProjectionSettings settings,
       AggregatesRepository repository,
-      ProjectionVersions versions) {
+      ProjectionVersions versions,
+      SliceHighWater highWater) {
     this.system = system;
     this.settings = settings;
     this.repository = repository;
     this.versions = versions;
-    SliceProgress progress = new JournalSliceProgress(system, settings.journalQueryTimeout());
+    this.highWater = highWater;
+    SliceProgress progress =
+        new JournalSliceProgress(system, highWater, settings.journalQueryTimeout());
     this.lag =
         new ProjectionLag(progress, settings.slices(), settings.lagCountLimit(), Clock.systemUTC());
     CatchUp catchUp = new CatchUp(progress, settings.slices());
@@ -84,7 +88,12 @@ public final class AggregatesProjection {
         .thenApply(
             versions -> {
               AggregatesProjection projection =
-                  new AggregatesProjection(system, settings, repository, versions);
+                  new AggregatesProjection(
+                      system,
+                      settings,
+                      repository,
+                      versions,
+                      new SliceHighWater(session, settings.keyspace()));
               projection.ensureStarted(versions.state());
               Duration every = settings.versionCheckInterval();
               system
@@ -97,7 +106,8 @@ public final class AggregatesProjection {
 
   /**
    * Creates what is missing of the projection's schema: the offset store's keyspace (replicated
-   * like the journal) and tables, the versions table, and the tables of the serving version.
+   * like the journal) and tables, the versions and high-water tables, and the tables of the serving
+   * version.
    */
   public static CompletionStage<Done> createSchema(
       ActorSystem<?> system,
@@ -114,7 +124,11 @@ public final class AggregatesProjection {
                 + settings.replication().cql())
         .thenCompose(d -> CassandraProjection.createTablesIfNotExists(system))
         .thenCompose(d -> ProjectionVersions.createSchema(session, settings))
-        .thenCompose(current -> repository.createTables(current));
+        .thenCompose(
+            current ->
+                new SliceHighWater(session, settings.keyspace())
+                    .createTable()
+                    .thenCompose(d -> repository.createTables(current)));
   }
 
   public ProjectionVersions versions() {
@@ -190,7 +204,11 @@ public final class AggregatesProjection {
         EventSourcedProvider.eventsByTag(
             system, CassandraReadJournal.Identifier(), DeviceSettings.tag(slice));
     return CassandraProjection.groupedWithin(
-            id(version, slice), source, () -> new AggregatesHandler(repository, version))
+            id(version, slice),
+            source,
+            () ->
+                new AggregatesHandler(
+                    repository, version, offset -> highWater.record(version, slice, offset)))
         .withGroup(settings.groupAfterEnvelopes(), settings.groupAfterDuration());
   }
 }

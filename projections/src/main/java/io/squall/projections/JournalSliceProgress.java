@@ -16,16 +16,19 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * {@link SliceProgress} through public APIs only: offsets from akka-projection's {@link
- * ProjectionManagement} (which asks the running slice), events from the read journal's {@code
- * currentEventsByTag}, cut at a count and at a time so that a slice days behind costs no more.
+ * ProjectionManagement} (which asks the running slice) or the slice's {@link SliceHighWater},
+ * whichever is later; events from the read journal's {@code currentEventsByTag}, cut at a count and
+ * at a time so that a slice days behind costs no more.
  */
 final class JournalSliceProgress implements SliceProgress {
   private final ActorSystem<?> system;
   private final CassandraReadJournal journal;
+  private final SliceHighWater highWater;
   private final Duration timeout;
 
-  JournalSliceProgress(ActorSystem<?> system, Duration timeout) {
+  JournalSliceProgress(ActorSystem<?> system, SliceHighWater highWater, Duration timeout) {
     this.system = system;
+    this.highWater = highWater;
     this.journal =
         PersistenceQuery.get(system)
             .getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier());
@@ -34,9 +37,11 @@ final class JournalSliceProgress implements SliceProgress {
 
   @Override
   public CompletionStage<Optional<UUID>> offset(int version, int slice) {
-    return ProjectionManagement.get(system)
-        .<Offset>getOffset(AggregatesProjection.id(version, slice))
-        .thenApply(offset -> offset.map(JournalSliceProgress::uuidOf));
+    CompletionStage<Optional<UUID>> stored =
+        ProjectionManagement.get(system)
+            .<Offset>getOffset(AggregatesProjection.id(version, slice))
+            .thenApply(offset -> offset.map(JournalSliceProgress::uuidOf));
+    return stored.thenCombine(highWater.read(version, slice), SliceHighWater::later);
   }
 
   private static UUID uuidOf(Offset offset) {

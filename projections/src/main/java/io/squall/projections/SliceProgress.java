@@ -14,8 +14,9 @@ public interface SliceProgress {
   record EventCount(long events, boolean capped) {}
 
   /**
-   * The stored offset of {@code slice} of {@code version}: the time-based UUID of the last event it
-   * folded, or empty before its first.
+   * How far {@code slice} of {@code version} has folded: the time-based UUID of the newest event it
+   * folded (its stored offset, or its {@link SliceHighWater} when later), or empty before its
+   * first.
    */
   CompletionStage<Optional<UUID>> offset(int version, int slice);
 

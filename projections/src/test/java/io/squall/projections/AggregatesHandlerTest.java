@@ -2,8 +2,10 @@ package io.squall.projections;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import akka.Done;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.persistence.query.Sequence;
+import akka.persistence.query.TimeBasedUUID;
 import akka.projection.ProjectionId;
 import akka.projection.eventsourced.EventEnvelope;
 import akka.projection.testkit.javadsl.ProjectionTestKit;
@@ -19,6 +21,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,9 +68,72 @@ class AggregatesHandlerTest {
         TestProjection.create(
             ProjectionId.of("aggregates-test", "slice-0"),
             source,
-            () -> new AggregatesHandler(repository, 1));
+            () -> new AggregatesHandler(repository, 1, AggregatesHandlerTest::ignoreHighWater));
     projections.run(
         projection, () -> assertEquals(groups.size(), countProcessed(repository, groups)));
+  }
+
+  private static CompletableFuture<Done> ignoreHighWater(UUID offset) {
+    return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  /** A journal offset {@code millis} into a fixed second. */
+  private static UUID offsetAt(long millis) {
+    return com.datastax.oss.driver.api.core.uuid.Uuids.startOf(1_700_000_000_000L + millis);
+  }
+
+  private static EventEnvelope<Device.Event> tagged(long sequenceNr, UUID offset) {
+    Device.Event event =
+        new Device.ReadingsRecorded(
+            1,
+            DEVICE,
+            List.of(reading("2008-01-01T00:00:00Z", sequenceNr, 0.0)),
+            0,
+            "readings-0",
+            sequenceNr);
+    return EventEnvelope.create(
+        new TimeBasedUUID(offset), "Device|" + DEVICE, sequenceNr, event, 0L);
+  }
+
+  @Test
+  void shouldRecordTheNewestOffsetFoldedOnlyWhenAGroupEndsOnAnOlderOne() throws Exception {
+    List<UUID> recorded = new ArrayList<>();
+    AggregatesHandler handler =
+        new AggregatesHandler(
+            new FakeAggregatesRepository(),
+            1,
+            offset -> {
+              recorded.add(offset);
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
+
+    // in the journal's order: the stored offset is the newest folded, nothing to record
+    handler
+        .process(List.of(tagged(1, offsetAt(10)), tagged(2, offsetAt(20))))
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    assertEquals(List.of(), recorded);
+
+    // a delayed event (older offset) ends the group: the newest folded offset is recorded
+    handler
+        .process(List.of(tagged(3, offsetAt(30)), tagged(4, offsetAt(25))))
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    assertEquals(List.of(offsetAt(30)), recorded);
+
+    // another delayed one alone: the high water has not moved, it is not written again
+    handler
+        .process(List.of(tagged(5, offsetAt(15))))
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    assertEquals(List.of(offsetAt(30)), recorded);
+
+    // back in order past the high water: the stored offset is enough again
+    handler
+        .process(List.of(tagged(6, offsetAt(40))))
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    assertEquals(List.of(offsetAt(30)), recorded);
   }
 
   private static int countProcessed(

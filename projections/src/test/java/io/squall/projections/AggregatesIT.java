@@ -66,19 +66,11 @@ class AggregatesIT {
 
   @Test
   void shouldBuildExactAggregatesThatSurviveReplayAndRebuild() throws Exception {
-    Config world = IngestNode.world("it_aggregates");
-    String prefix = world.getString("squall.ingest.topic");
     Config config =
-        ConfigFactory.parseString(
-                String.join(
-                    "\n",
-                    "squall.projections.keyspace = " + prefix + "_aggr",
-                    "akka.projection.cassandra.offset-store.keyspace = " + prefix + "_offsets",
-                    "squall.projections.version-check-interval = 500ms",
-                    "squall.projections.drop-retired-after = 1s"))
-            .withFallback(ConfigFactory.parseResources("projections.conf"))
-            .withFallback(world)
-            .resolve();
+        world(
+            "it_aggregates",
+            "squall.projections.version-check-interval = 500ms",
+            "squall.projections.drop-retired-after = 1s");
     Expected expected = new Expected();
     NoaaFile.readings(NoaaFile.bundled("ny-2008.csv.gz")).forEach(expected::add);
     NoaaFile.readings(NoaaFile.bundled("sf-2008.csv.gz")).forEach(expected::add);
@@ -216,6 +208,25 @@ class AggregatesIT {
               .get(0),
           "reads come from version 2");
     }
+  }
+
+  /**
+   * An ingest node's world named {@code name} with the projection's keyspaces of its own, and
+   * {@code settings} on top.
+   */
+  static Config world(String name, String... settings) {
+    Config world = IngestNode.world(name);
+    String prefix = world.getString("squall.ingest.topic");
+    return ConfigFactory.parseString(String.join("\n", settings))
+        .withFallback(
+            ConfigFactory.parseString(
+                String.join(
+                    "\n",
+                    "squall.projections.keyspace = " + prefix + "_aggr",
+                    "akka.projection.cassandra.offset-store.keyspace = " + prefix + "_offsets")))
+        .withFallback(ConfigFactory.parseResources("projections.conf"))
+        .withFallback(world)
+        .resolve();
   }
 
   /** Each started slice's lag in the serving version. */
