@@ -60,7 +60,11 @@ class SchemaIT {
             config.getString("akka.persistence.cassandra.snapshot.keyspace"),
             Set.of("snapshots"),
             config.getString("squall.projections.keyspace"),
-            Set.of("projection_versions", "daily_aggregates_v1", "monthly_aggregates_v1"),
+            Set.of(
+                "projection_versions",
+                "slice_high_water",
+                "daily_aggregates_v1",
+                "monthly_aggregates_v1"),
             config.getString("akka.projection.cassandra.offset-store.keyspace"),
             Set.of("offset_store", "projection_management"));
 
