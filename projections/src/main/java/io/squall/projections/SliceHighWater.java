@@ -33,7 +33,7 @@ public final class SliceHighWater {
             + " PRIMARY KEY ((projection), version, slice))");
   }
 
-  /** Records that {@code slice} of {@code version} has folded every event up to {@code offset}. */
+  /** Records {@code offset} as the newest event {@code slice} of {@code version} has folded. */
   public CompletionStage<Done> record(int version, int slice, UUID offset) {
     return session.executeWrite(
         "UPDATE "
