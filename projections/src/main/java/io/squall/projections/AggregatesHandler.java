@@ -18,7 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * devices, so rows have one writer; rows it wrote are kept in a bounded cache to spare reads.
  *
  * <p>When a group ends on an event older than one it folded before (events-by-tag hands delayed
- * events over late), the newest offset folded is recorded as the slice's {@link SliceHighWater}.
+ * events over late), the newest offset folded is recorded as the slice's {@link SliceHighWater}. A
+ * (re)started handler clears it first: the slice resumes from its stored offset, which may have
+ * been set back.
  */
 public final class AggregatesHandler extends Handler<List<EventEnvelope<Device.Event>>> {
   private static final Logger log = LoggerFactory.getLogger(AggregatesHandler.class);
@@ -38,7 +39,7 @@ public final class AggregatesHandler extends Handler<List<EventEnvelope<Device.E
 
   private final AggregatesRepository repository;
   private final int version;
-  private final Function<UUID, CompletionStage<Done>> recordHighWater;
+  private final HighWater slice;
   private TimeBasedUUID highWater;
   private TimeBasedUUID recorded;
   private final Map<AggregateRow.Key, AggregateRow> cache =
@@ -49,17 +50,39 @@ public final class AggregatesHandler extends Handler<List<EventEnvelope<Device.E
         }
       };
 
+  /** Where a handler keeps its slice's high water. */
+  public interface HighWater {
+    /** Stores {@code offset} as the newest event the slice has folded. */
+    CompletionStage<Done> record(UUID offset);
+
+    /** Forgets the stored high water. */
+    CompletionStage<Done> clear();
+  }
+
   /**
-   * A handler of {@code version}'s rows; {@code recordHighWater} stores the slice's high water (a
-   * failure to store it is logged, and never stops the folding).
+   * A handler of {@code version}'s rows for the slice whose high water {@code slice} keeps (a
+   * failure to store or clear it is logged, and never stops the folding).
    */
-  public AggregatesHandler(
-      AggregatesRepository repository,
-      int version,
-      Function<UUID, CompletionStage<Done>> recordHighWater) {
+  public AggregatesHandler(AggregatesRepository repository, int version, HighWater slice) {
     this.repository = repository;
     this.version = version;
-    this.recordHighWater = recordHighWater;
+    this.slice = slice;
+  }
+
+  @Override
+  public CompletionStage<Done> start() {
+    return slice.clear().handle((done, failure) -> logged("clear", failure));
+  }
+
+  private Done logged(String what, Throwable failure) {
+    if (failure != null) {
+      log.warn(
+          "Could not {} the high water of aggregates version {}: {}",
+          what,
+          version,
+          failure.toString());
+    }
+    return Done.getInstance();
   }
 
   @Override
@@ -86,19 +109,14 @@ public final class AggregatesHandler extends Handler<List<EventEnvelope<Device.E
       return CompletableFuture.completedFuture(Done.getInstance());
     }
     TimeBasedUUID newest = highWater;
-    return recordHighWater
-        .apply(newest.value())
+    return slice
+        .record(newest.value())
         .handle(
             (done, failure) -> {
               if (failure == null) {
                 recorded = newest;
-              } else {
-                log.warn(
-                    "Could not record the high water of aggregates version {}: {}",
-                    version,
-                    failure.toString());
               }
-              return Done.getInstance();
+              return logged("record", failure);
             });
   }
 

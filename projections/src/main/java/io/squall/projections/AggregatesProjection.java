@@ -206,9 +206,7 @@ public final class AggregatesProjection {
     return CassandraProjection.groupedWithin(
             id(version, slice),
             source,
-            () ->
-                new AggregatesHandler(
-                    repository, version, offset -> highWater.record(version, slice, offset)))
+            () -> new AggregatesHandler(repository, version, highWater.of(version, slice)))
         .withGroup(settings.groupAfterEnvelopes(), settings.groupAfterDuration());
   }
 }

@@ -45,6 +45,30 @@ public final class SliceHighWater {
         slice);
   }
 
+  /** Forgets the high water of {@code slice} of {@code version}. */
+  public CompletionStage<Done> clear(int version, int slice) {
+    return session.executeWrite(
+        "DELETE FROM " + table + " WHERE projection = ? AND version = ? AND slice = ?",
+        AggregatesProjection.NAME,
+        version,
+        slice);
+  }
+
+  /** The high water of {@code slice} of {@code version}, as its handler keeps it. */
+  public AggregatesHandler.HighWater of(int version, int slice) {
+    return new AggregatesHandler.HighWater() {
+      @Override
+      public CompletionStage<Done> record(UUID offset) {
+        return SliceHighWater.this.record(version, slice, offset);
+      }
+
+      @Override
+      public CompletionStage<Done> clear() {
+        return SliceHighWater.this.clear(version, slice);
+      }
+    };
+  }
+
   /** The recorded high water of {@code slice} of {@code version}, if any. */
   public CompletionStage<Optional<UUID>> read(int version, int slice) {
     return session

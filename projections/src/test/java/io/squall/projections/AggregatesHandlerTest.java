@@ -68,13 +68,27 @@ class AggregatesHandlerTest {
         TestProjection.create(
             ProjectionId.of("aggregates-test", "slice-0"),
             source,
-            () -> new AggregatesHandler(repository, 1, AggregatesHandlerTest::ignoreHighWater));
+            () -> new AggregatesHandler(repository, 1, new KeptHighWater()));
     projections.run(
         projection, () -> assertEquals(groups.size(), countProcessed(repository, groups)));
   }
 
-  private static CompletableFuture<Done> ignoreHighWater(UUID offset) {
-    return CompletableFuture.completedFuture(Done.getInstance());
+  /** A high water kept in memory: what was recorded, in order, and how often it was cleared. */
+  private static final class KeptHighWater implements AggregatesHandler.HighWater {
+    final List<UUID> recorded = new ArrayList<>();
+    int cleared;
+
+    @Override
+    public CompletableFuture<Done> record(UUID offset) {
+      recorded.add(offset);
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
+
+    @Override
+    public CompletableFuture<Done> clear() {
+      cleared++;
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
   }
 
   /** A journal offset {@code millis} into a fixed second. */
@@ -96,16 +110,15 @@ class AggregatesHandlerTest {
   }
 
   @Test
-  void shouldRecordTheNewestOffsetFoldedOnlyWhenAGroupEndsOnAnOlderOne() throws Exception {
-    List<UUID> recorded = new ArrayList<>();
-    AggregatesHandler handler =
-        new AggregatesHandler(
-            new FakeAggregatesRepository(),
-            1,
-            offset -> {
-              recorded.add(offset);
-              return CompletableFuture.completedFuture(Done.getInstance());
-            });
+  void shouldClearTheHighWaterOnStartAndRecordItOnlyWhenAGroupEndsOnAnOlderEvent()
+      throws Exception {
+    KeptHighWater kept = new KeptHighWater();
+    AggregatesHandler handler = new AggregatesHandler(new FakeAggregatesRepository(), 1, kept);
+    List<UUID> recorded = kept.recorded;
+
+    // a (re)started handler forgets the high water: its slice resumes from the stored offset
+    handler.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertEquals(1, kept.cleared);
 
     // in the journal's order: the stored offset is the newest folded, nothing to record
     handler
