@@ -36,7 +36,7 @@ public final class ApiBenchmark {
 
   public static void main(String[] args) throws Exception {
     int concurrency = args.length > 0 ? Integer.parseInt(args[0]) : 32;
-    int perSecond = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    int perSecond = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     if (ForkJoinPool.getCommonPoolParallelism() < 2) {
       throw new IllegalStateException(
           "the common pool has fewer than 2 threads, unlike a node's (CommonPool): run this through"
