@@ -4,17 +4,25 @@ import io.squall.persistence.testing.LocalInfra;
 import io.squall.persistence.testing.NoaaFile;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -145,6 +153,37 @@ final class Load implements AutoCloseable {
           "sent " + lines.size() + " lines but " + records + " were acknowledged");
     }
     return records;
+  }
+
+  /**
+   * Every record of {@code topic} as the node reads it: partition by partition, each in offset
+   * order (a device's records share a partition). An idempotent producer may still write a batch
+   * twice across a broker restart (a retry under a new producer epoch), so this, not the lines
+   * sent, is what the answers must match.
+   */
+  static List<String> readBack(String topic) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalInfra.kafkaBootstrapServers());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+      List<String> values = new ArrayList<>();
+      for (TopicPartition partition : partitions) {
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        while (consumer.position(partition, Duration.ofSeconds(30)) < end.get(partition)) {
+          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
+            values.add(new String(record.value(), StandardCharsets.UTF_8));
+          }
+        }
+      }
+      return values;
+    }
   }
 
   @Override
