@@ -16,10 +16,12 @@ import akka.http.javadsl.server.Route;
 import io.squall.projections.Aggregates;
 import io.squall.projections.AggregatesProjection;
 import io.squall.sharding.IngestSettings;
+import io.squall.sharding.ReadingsConsumer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /** Every route of the v1 API under {@code /api/v1}, as the OpenAPI document lists them. */
@@ -33,6 +35,7 @@ public final class ApiRoutes {
           "GET /api/v1/devices/{id}/monthly",
           "GET /api/v1/devices/{id}/top",
           "POST /api/v1/readings",
+          "GET /api/v1/ingest",
           "GET /api/v1/projections",
           "POST /api/v1/projections/aggregates/rebuild",
           "GET /api/v1/openapi.yaml");
@@ -44,7 +47,7 @@ public final class ApiRoutes {
       HttpSettings settings,
       IngestSettings ingest,
       Health health,
-      CompletionStage<?> devices,
+      CompletionStage<Optional<ReadingsConsumer>> devices,
       CompletionStage<AggregatesProjection> projection,
       int slices) {
     return create(
@@ -64,7 +67,7 @@ public final class ApiRoutes {
       HttpSettings settings,
       IngestSettings ingest,
       Health health,
-      CompletionStage<?> devices,
+      CompletionStage<Optional<ReadingsConsumer>> devices,
       CompletionStage<Aggregates> aggregates,
       CompletionStage<AggregatesProjection> projection,
       int slices) {
@@ -86,6 +89,7 @@ public final class ApiRoutes {
                                 "device sharding",
                                 ready -> concat(state.routes(id), figures.routes(id))))),
             ingestion.routes(),
+            new ConsumerRoutes(devices).routes(),
             projections.routes(slices),
             path("openapi.yaml", () -> get(() -> complete(openApi()))));
     return pathPrefix("api", () -> pathPrefix("v1", () -> v1));

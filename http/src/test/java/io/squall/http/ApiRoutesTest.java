@@ -105,7 +105,7 @@ class ApiRoutesTest {
                 http,
                 ingest,
                 healthy,
-                CompletableFuture.completedFuture(akka.Done.getInstance()),
+                CompletableFuture.completedFuture(java.util.Optional.empty()),
                 CompletableFuture.completedFuture(new Aggregates(new FixedRepository(), () -> 1)),
                 starting,
                 16));
@@ -125,7 +125,7 @@ class ApiRoutesTest {
                 impatient,
                 ingest,
                 healthy,
-                CompletableFuture.completedFuture(akka.Done.getInstance()),
+                CompletableFuture.completedFuture(java.util.Optional.empty()),
                 CompletableFuture.completedFuture(new Aggregates(new FailingRepository(), () -> 1)),
                 starting,
                 16));

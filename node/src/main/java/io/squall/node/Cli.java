@@ -1,44 +1,60 @@
 package io.squall.node;
 
-import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
-/** The {@code squall} command line: one entry point, a subcommand each, {@code --help} for each. */
-public final class Cli {
-  private static final String USAGE =
-      String.join(
-          "\n",
-          "usage: squall COMMAND [ARGS]",
-          "",
-          "commands:",
-          "  node       run one Squall node, configured by environment variables",
-          "  load       send readings files (ISD-lite, JSON lines; .gz, .zip) to the readings topic",
-          "  journal    print a device's events from the journal as JSON lines",
-          "  status     cluster members, device shards, consumer lag, projection versions and lag",
-          "  rebuild    build the next version of the aggregate tables from the journal",
-          "  schema     create what is missing of Squall's keyspaces and tables in Cassandra",
-          "",
-          "'squall COMMAND --help' tells more about a command.");
-
-  private Cli() {}
+/**
+ * The {@code squall} command line: each command's options and help are defined once, on its class.
+ * {@code --help} and {@code --version} work everywhere and start nothing. Exit codes: 0 done, 1 a
+ * failure at run time (or, for {@code status}, an unhealthy cluster), 2 a usage error.
+ */
+@Command(
+    name = "squall",
+    mixinStandardHelpOptions = true,
+    versionProvider = Cli.Version.class,
+    description = "Squall: device readings from Kafka, event-sourced per device, aggregated.",
+    subcommands = {
+      NodeCommand.class,
+      LoadCommand.class,
+      JournalCommand.class,
+      StatusCommand.class,
+      RebuildCommand.class,
+      SchemaCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {"", "'squall COMMAND --help' tells more about a command."})
+public final class Cli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
     CommonPool.size();
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
-      System.out.println(USAGE);
-      return;
-    }
-    String[] rest = Arrays.copyOfRange(args, 1, args.length);
-    switch (args[0]) {
-      case "node" -> Main.main(rest);
-      case "journal" -> System.exit(JournalCommand.run(rest));
-      case "load" -> System.exit(LoadCommand.run(rest));
-      case "demo-report" -> System.exit(DemoCommand.run(rest));
-      case "schema" -> System.exit(SchemaCommand.run(rest));
-      case "status", "rebuild" -> System.exit(StatusCommand.run(args[0], rest));
-      default -> {
-        System.err.println("squall: unknown command '" + args[0] + "'\n\n" + USAGE);
-        System.exit(2);
-      }
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new Cli())
+        .setExecutionExceptionHandler(
+            (failure, commandLine, parsed) -> {
+              commandLine
+                  .getErr()
+                  .println(
+                      commandLine.getCommandSpec().qualifiedName() + ": " + failure.getMessage());
+              return 1;
+            });
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "which command?");
+  }
+
+  /** The version the build wrote in the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Cli.class.getPackage().getImplementationVersion();
+      return new String[] {"squall " + (version == null ? "(development build)" : version)};
     }
   }
 }

@@ -20,22 +20,34 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.zip.ZipInputStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code squall demo-report}: against a running node, loads the bundled NOAA data (unless it is
  * there already), shows loading and projection progress, then a summary and example queries.
  */
-final class DemoCommand {
+@Command(
+    name = "demo-report",
+    hidden = true,
+    mixinStandardHelpOptions = true,
+    versionProvider = Cli.Version.class,
+    description = "The demo's part against a running node (bin/squall demo runs it).")
+final class DemoCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-  private DemoCommand() {}
+  @Parameters(index = "0", defaultValue = "http://127.0.0.1:8080/api/v1", paramLabel = "API")
+  String api;
 
-  static int run(String[] args) {
+  @Parameters(index = "1", defaultValue = "data/noaa", paramLabel = "DATA")
+  Path data;
+
+  @Override
+  public Integer call() {
     System.setProperty("SQUALL_LOG_TARGET", "System.err");
-    String api = args.length > 0 ? args[0] : "http://127.0.0.1:8080/api/v1";
-    Path data = Path.of(args.length > 1 ? args[1] : "data/noaa");
     try {
       Path file = data.resolve("sfo-nyc-mia-lax-chi-2008-2014.csv.zip");
       Map<String, Long> lines = linesPerStation(file);

@@ -9,74 +9,64 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code squall journal DEVICE [--from T] [--to T]}: a device's events from the real journal, in
  * order, one JSON line each, without joining a cluster.
  */
-final class JournalCommand {
-  static final String USAGE =
-      String.join(
-          "\n",
-          "usage: squall journal DEVICE [--from TIME] [--to TIME]",
-          "",
-          "Prints the events of DEVICE from the Cassandra journal, in order, one JSON line each:",
-          "{sequenceNr, persistedAt, type, event}. --from and --to bound when an event was",
-          "persisted (inclusive), as 2026-11-26T10:00:00Z or 2026-11-26 (that day's start, UTC).",
-          "Cassandra and its keyspaces are taken from the same environment variables as a node.");
+@Command(
+    name = "journal",
+    mixinStandardHelpOptions = true,
+    versionProvider = Cli.Version.class,
+    description =
+        "Prints the events of DEVICE from the Cassandra journal, in order, one JSON line each: {sequenceNr, persistedAt, type, event}. Cassandra and its keyspaces are taken from the same environment variables as a node.")
+final class JournalCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "DEVICE", description = "the device id")
+  String device;
 
-  private JournalCommand() {}
+  @Option(
+      names = "--from",
+      paramLabel = "TIME",
+      converter = Time.class,
+      description = "events persisted at or after TIME: 2026-11-26T10:00:00Z or 2026-11-26 (UTC)")
+  Instant from;
 
-  /** Runs the command; answers the process's exit code. */
-  static int run(String[] args) {
+  @Option(
+      names = "--to",
+      paramLabel = "TIME",
+      converter = Time.class,
+      description = "events persisted at or before TIME, as --from")
+  Instant to;
+
+  @Override
+  public Integer call() {
     // Log lines go to stderr so that stdout holds only the JSON lines; before any logger exists.
     System.setProperty("SQUALL_LOG_TARGET", "System.err");
-    String device = null;
-    Instant from = null;
-    Instant to = null;
-    try {
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--help", "-h" -> {
-            System.out.println(USAGE);
-            return 0;
-          }
-          case "--from" -> from = time(args, ++i, "--from");
-          case "--to" -> to = time(args, ++i, "--to");
-          default -> {
-            if (args[i].startsWith("--") || device != null) {
-              throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
-            }
-            device = args[i];
-          }
-        }
-      }
-      if (device == null || device.isBlank()) {
-        throw new IllegalArgumentException("which device? (squall journal DEVICE)");
-      }
-    } catch (IllegalArgumentException e) {
-      System.err.println("squall journal: " + e.getMessage() + "\n\n" + USAGE);
-      return 2;
-    }
     return print(device, from, to, System.out);
   }
 
-  private static Instant time(String[] args, int index, String option) {
-    if (index >= args.length) {
-      throw new IllegalArgumentException(option + " needs a time");
-    }
-    String value = args[index];
-    try {
-      return value.length() == 10
-          ? LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC)
-          : Instant.parse(value);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          option + " '" + value + "' is neither 2026-11-26T10:00:00Z nor 2026-11-26");
+  /** A time as an instant or a date (that day's start, UTC). */
+  static final class Time implements ITypeConverter<Instant> {
+    @Override
+    public Instant convert(String value) {
+      try {
+        return value.length() == 10
+            ? LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC)
+            : Instant.parse(value);
+      } catch (DateTimeParseException e) {
+        throw new TypeConversionException(
+            "'" + value + "' is neither 2026-11-26T10:00:00Z nor 2026-11-26");
+      }
     }
   }
 

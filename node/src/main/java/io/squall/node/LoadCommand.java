@@ -1,60 +1,61 @@
 package io.squall.node;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
 import io.squall.sharding.IngestSettings;
 import io.squall.sharding.ReadingsLoader;
 import io.squall.sharding.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code squall load FILE...}: produces readings files into the readings topic. */
-final class LoadCommand {
-  static final String USAGE =
-      String.join(
-          "\n",
-          "usage: squall load FILE... [--topic TOPIC]",
-          "",
-          "Sends every line of each FILE (ISD-lite CSV or JSON lines; plain, .gz or .zip) to the",
-          "readings topic, keyed by device id, with a progress bar and a summary. Bad lines are",
-          "sent too: the consumer puts them in the dead-letter topic with their reason.",
-          "Kafka and the topic come from SQUALL_KAFKA_BOOTSTRAP_SERVERS and SQUALL_READINGS_TOPIC.");
+@Command(
+    name = "load",
+    mixinStandardHelpOptions = true,
+    versionProvider = Cli.Version.class,
+    description =
+        "Sends every line of each FILE (ISD-lite CSV or JSON lines; plain, .gz or .zip) to the readings topic, keyed by device id, with a progress bar and a summary. Bad lines are sent too: the consumer puts them in the dead-letter topic with their reason.")
+final class LoadCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "FILE", arity = "1..*", description = "readings files")
+  List<Path> files;
 
-  private LoadCommand() {}
+  @Option(
+      names = "--topic",
+      paramLabel = "TOPIC",
+      description = "the topic to send to (default: SQUALL_READINGS_TOPIC, else readings)")
+  String topic;
 
-  static int run(String[] args) {
+  @Option(
+      names = "--bootstrap-server",
+      paramLabel = "HOST:PORT[,...]",
+      description = "Kafka (default: SQUALL_KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)")
+  String bootstrapServer;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
     System.setProperty("SQUALL_LOG_TARGET", "System.err");
-    List<Path> files = new ArrayList<>();
-    String topic = null;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--help", "-h" -> {
-          System.out.println(USAGE);
-          return 0;
-        }
-        case "--topic" -> {
-          if (++i >= args.length) {
-            System.err.println("squall load: --topic needs a name\n\n" + USAGE);
-            return 2;
-          }
-          topic = args[i];
-        }
-        default -> files.add(Path.of(args[i]));
-      }
-    }
-    if (files.isEmpty()) {
-      System.err.println("squall load: which files?\n\n" + USAGE);
-      return 2;
-    }
     for (Path file : files) {
       if (!Files.isRegularFile(file)) {
-        System.err.println("squall load: no such file: " + file);
-        return 2;
+        throw new ParameterException(spec.commandLine(), "no such file: " + file);
       }
     }
     Config config = NodeConfig.load();
+    if (bootstrapServer != null) {
+      config =
+          config.withValue(
+              "squall.kafka.bootstrap-servers", ConfigValueFactory.fromAnyRef(bootstrapServer));
+    }
     IngestSettings settings = IngestSettings.create(config);
     String target = topic != null ? topic : settings.topic();
     try {
@@ -70,12 +71,14 @@ final class LoadCommand {
           summary.recordsPerSecond());
       return 0;
     } catch (IOException | RuntimeException e) {
-      System.err.println(
-          "squall load: "
-              + e.getMessage()
-              + "\nCheck that Kafka runs at "
-              + settings.bootstrapServers()
-              + " (SQUALL_KAFKA_BOOTSTRAP_SERVERS).");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "squall load: "
+                  + e.getMessage()
+                  + "\nCheck that Kafka runs at "
+                  + settings.bootstrapServers()
+                  + " (--bootstrap-server or SQUALL_KAFKA_BOOTSTRAP_SERVERS).");
       return 1;
     }
   }

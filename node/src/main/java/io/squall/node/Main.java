@@ -1,5 +1,7 @@
 package io.squall.node;
 
+import static akka.http.javadsl.server.Directives.concat;
+
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
@@ -13,6 +15,7 @@ import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSessionRegistry;
 import com.typesafe.config.Config;
 import io.squall.http.ApiRoutes;
+import io.squall.http.DashboardRoutes;
 import io.squall.http.HttpServer;
 import io.squall.persistence.PauseGuard;
 import io.squall.projections.AggregatesProjection;
@@ -39,9 +42,14 @@ public final class Main {
       CompletionStage<AggregatesProjection> aggregates) {}
 
   public static void main(String[] args) {
+    start();
+  }
+
+  /** Starts a node configured by the environment; it runs until its actor system terminates. */
+  static ActorSystem<Void> start() {
     CommonPool.size();
     Config config = NodeConfig.load();
-    ActorSystem.create(guardian(config), "Squall", config);
+    return ActorSystem.create(guardian(config), "Squall", config);
   }
 
   static Behavior<Void> guardian(Config config) {
@@ -62,6 +70,7 @@ public final class Main {
   public static Node init(ActorSystem<?> system, NodeSettings settings) {
     // ticking from the start: a pause before the first device is recorded counts too
     PauseGuard.get(system);
+    Prometheus.get(system);
     joinCluster(system, settings);
     DependencyHealth health =
         new DependencyHealth(
@@ -72,14 +81,16 @@ public final class Main {
         HttpServer.start(
             system,
             settings.http(),
-            ApiRoutes.create(
-                system,
-                settings.http(),
-                settings.ingest(),
-                health,
-                ingestion,
-                aggregates,
-                settings.projections().slices()));
+            concat(
+                DashboardRoutes.create(),
+                ApiRoutes.create(
+                    system,
+                    settings.http(),
+                    settings.ingest(),
+                    health,
+                    ingestion,
+                    aggregates,
+                    settings.projections().slices())));
     Node node = new Node(http, ingestion, aggregates);
     NodeReadiness.register(system, node, health);
     return node;

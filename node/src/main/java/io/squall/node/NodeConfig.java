@@ -1,16 +1,18 @@
 package io.squall.node;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.squall.persistence.Replication;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Loads the node's configuration: {@code application.conf}, then the environment variables whose
- * values are lists, which HOCON's {@code ${?VAR}} cannot express.
+ * Loads the node's configuration: {@code application.conf}, then the environment variables that
+ * HOCON's {@code ${?VAR}} cannot express (lists, and a log level Akka spells its own way).
  */
 public final class NodeConfig {
   private NodeConfig() {}
@@ -47,7 +49,33 @@ public final class NodeConfig {
             "datastax-java-driver.basic.contact-points");
     result = withList(result, env, "SQUALL_SEED_NODES", "akka.cluster.seed-nodes");
     result = withDataCenters(result, env);
+    result = withLogLevel(result, env);
     return result;
+  }
+
+  /**
+   * {@code SQUALL_LOG_LEVEL}, which sets Logback's root level, sets Akka's own {@code
+   * akka.loglevel} too, so Akka does not drop what Logback would print: Logback's {@code WARN} is
+   * Akka's {@code WARNING}, {@code TRACE} is {@code DEBUG}.
+   */
+  private static Config withLogLevel(Config config, Map<String, String> env) {
+    String value = env.get("SQUALL_LOG_LEVEL");
+    if (value == null || value.isBlank()) {
+      return config;
+    }
+    String akka =
+        switch (value.trim().toUpperCase(Locale.ROOT)) {
+          case "TRACE", "DEBUG", "ALL" -> "DEBUG";
+          case "INFO" -> "INFO";
+          case "WARN", "WARNING" -> "WARNING";
+          case "ERROR" -> "ERROR";
+          case "OFF" -> "OFF";
+          default ->
+              throw new ConfigException.BadValue(
+                  "SQUALL_LOG_LEVEL",
+                  "'" + value + "' is not a level: TRACE, DEBUG, INFO, WARN, ERROR or OFF");
+        };
+    return config.withValue("akka.loglevel", ConfigValueFactory.fromAnyRef(akka));
   }
 
   /**

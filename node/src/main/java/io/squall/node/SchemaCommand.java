@@ -16,11 +16,13 @@ import io.squall.projections.ProjectionSettings;
 import io.squall.projections.internal.CassandraAggregatesRepository;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
 
 /**
  * {@code squall schema}: creates what is missing of every keyspace and table Squall uses (journal,
@@ -28,30 +30,15 @@ import java.util.concurrent.TimeoutException;
  * again; run once per deployment, before nodes that start with {@code
  * SQUALL_SCHEMA_AUTOCREATE=false}.
  */
-final class SchemaCommand {
-  static final String USAGE =
-      String.join(
-          "\n",
-          "usage: squall schema",
-          "",
-          "Creates what is missing of Squall's keyspaces and tables in Cassandra: the journal, the",
-          "snapshots, the aggregate tables and their versions, and the projection offsets. Every",
-          "keyspace is replicated like the journal: SQUALL_CASSANDRA_REPLICATION_FACTOR",
-          "(SimpleStrategy) or SQUALL_CASSANDRA_DATA_CENTERS, as dc1:3,dc2:3",
-          "(NetworkTopologyStrategy). Cassandra and the keyspace names are taken from the same",
-          "environment variables as a node. Running it again changes nothing.");
-
-  private SchemaCommand() {}
-
-  /** Runs the command; answers the process's exit code. */
-  static int run(String[] args) {
-    if (args.length > 0) {
-      boolean help = args[0].equals("--help") || args[0].equals("-h");
-      (help ? System.out : System.err)
-          .println(
-              help ? USAGE : "squall schema: unexpected argument '" + args[0] + "'\n\n" + USAGE);
-      return help ? 0 : 2;
-    }
+@Command(
+    name = "schema",
+    mixinStandardHelpOptions = true,
+    versionProvider = Cli.Version.class,
+    description =
+        "Creates what is missing of Squall's keyspaces and tables in Cassandra: the journal, the snapshots, the aggregate tables and their versions, and the projection offsets. Every keyspace is replicated like the journal: SQUALL_CASSANDRA_REPLICATION_FACTOR (SimpleStrategy) or SQUALL_CASSANDRA_DATA_CENTERS, as dc1:3,dc2:3 (NetworkTopologyStrategy). Cassandra and the keyspace names are taken from the same environment variables as a node. Running it again changes nothing.")
+final class SchemaCommand implements Callable<Integer> {
+  @Override
+  public Integer call() {
     Config config = NodeConfig.forCommand();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "SquallSchema", config);
     try {

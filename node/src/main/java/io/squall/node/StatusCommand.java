@@ -2,140 +2,159 @@ package io.squall.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.squall.sharding.IngestSettings;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import java.io.PrintWriter;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code squall status} and {@code squall rebuild}: what operators ask a running cluster — members,
- * device shards, consumer lag, projection versions and lag — and a projection rebuild.
+ * {@code squall status}: what operators ask a running cluster — members, device shards, consumer
+ * lag, the node's health, projection versions and lag — as text or JSON. Exits 1 when the cluster
+ * or a dependency is unhealthy, so scripts and probes can rely on it.
  */
-final class StatusCommand {
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    versionProvider = Cli.Version.class,
+    description =
+        "Cluster members and device shards (Akka Management), consumer lag (Kafka), the node's health and projection versions and lag (the API). Exits 0 when every member is Up and reachable and Kafka and Cassandra answer; 1 otherwise.")
+final class StatusCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  static final String USAGE =
-      String.join(
-          "\n",
-          "usage: squall status [--url URL] [--management URL]",
-          "       squall rebuild [--url URL]",
-          "",
-          "status: cluster members and device shards (Akka Management, default",
-          "http://127.0.0.1:8558), consumer lag (Kafka, SQUALL_KAFKA_BOOTSTRAP_SERVERS), projection",
-          "versions and lag (the API, default http://127.0.0.1:8080/api/v1).",
-          "rebuild: builds the next version of the aggregate tables from the start of the journal.");
+  /** How the report is printed. */
+  enum Output {
+    text,
+    json
+  }
 
-  private StatusCommand() {}
+  @Mixin ApiClient api;
 
-  static int run(String command, String[] args) {
+  @Option(
+      names = "--management",
+      paramLabel = "URL",
+      defaultValue = "http://127.0.0.1:8558",
+      description = "Akka Management of a node (default: ${DEFAULT-VALUE})")
+  String management;
+
+  @Option(
+      names = "--bootstrap-server",
+      paramLabel = "HOST:PORT[,...]",
+      description = "Kafka (default: SQUALL_KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)")
+  String bootstrapServer;
+
+  @Option(
+      names = "--group",
+      paramLabel = "GROUP",
+      description = "the readings consumer group (default: SQUALL_CONSUMER_GROUP, else squall)")
+  String group;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE})")
+  Output output;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
     System.setProperty("SQUALL_LOG_TARGET", "System.err");
-    String api = "http://127.0.0.1:8080/api/v1";
-    String management = "http://127.0.0.1:8558";
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--help", "-h" -> {
-          System.out.println(USAGE);
-          return 0;
-        }
-        case "--url" -> api = args[++i];
-        case "--management" -> management = args[++i];
-        default -> {
-          System.err.println(
-              "squall " + command + ": unexpected argument '" + args[i] + "'\n\n" + USAGE);
-          return 2;
-        }
-      }
+    ObjectNode report = report();
+    PrintWriter out = spec.commandLine().getOut();
+    if (output == Output.json) {
+      out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+    } else {
+      StatusText.print(report, out);
     }
-    try {
-      return command.equals("rebuild") ? rebuild(api) : status(api, management);
-    } catch (Exception e) {
-      System.err.println("squall " + command + ": " + e.getMessage());
-      return 1;
-    }
+    out.flush();
+    return report.get("healthy").asBoolean() ? 0 : 1;
   }
 
-  private static int rebuild(String api) throws Exception {
-    HttpResponse<String> response =
-        CLIENT.send(
-            HttpRequest.newBuilder(URI.create(api + "/projections/aggregates/rebuild"))
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    JsonNode body = JSON.readTree(response.body());
-    System.out.println(body.has("detail") ? body.get("detail").asText() : response.body());
-    return response.statusCode() == 202 ? 0 : 1;
-  }
-
-  private static int status(String api, String management) throws Exception {
+  private ObjectNode report() throws Exception {
+    ObjectNode report = JSON.createObjectNode();
     JsonNode members = get(management + "/cluster/members", "Akka Management at " + management);
-    System.out.println("cluster (leader " + members.path("leader").asText("?") + "):");
+    boolean healthy = true;
+    ObjectNode cluster = report.putObject("cluster");
+    cluster.put("leader", members.path("leader").asText(null));
+    ArrayNode memberList = cluster.putArray("members");
     for (JsonNode member : members.path("members")) {
-      System.out.printf("  %-34s %s%n", member.get("node").asText(), member.get("status").asText());
+      memberList
+          .addObject()
+          .put("node", member.path("node").asText())
+          .put("status", member.path("status").asText());
+      healthy &= member.path("status").asText().equals("Up");
     }
-    for (JsonNode unreachable : members.path("unreachable")) {
-      System.out.println("  unreachable: " + unreachable.get("node").asText());
+    ArrayNode unreachable = cluster.putArray("unreachable");
+    for (JsonNode node : members.path("unreachable")) {
+      unreachable.add(node.path("node").asText());
+      healthy = false;
     }
+
     JsonNode shards =
         get(management + "/cluster/shards/Device", "Akka Management at " + management);
     // Akka Management lists this node's shards under "regions", one entry per shard
     long entities = 0;
-    int hosted = 0;
     for (JsonNode shard : shards.path("regions")) {
-      hosted++;
       entities += shard.path("numEntities").asLong();
     }
-    System.out.printf("device shards on this node: %d, live entities: %,d%n", hosted, entities);
+    report
+        .putObject("thisNode")
+        .put("deviceShards", shards.path("regions").size())
+        .put("liveEntities", entities);
 
     IngestSettings ingest = IngestSettings.create(NodeConfig.load());
-    System.out.printf(
-        "consumer group %s on %s: %s%n", ingest.groupId(), ingest.topic(), consumerLag(ingest));
-
-    JsonNode projections = get(api + "/projections", "the Squall API at " + api);
-    for (JsonNode projection : projections) {
-      for (JsonNode version : projection.path("versions")) {
-        long events = 0;
-        boolean capped = false;
-        double seconds = 0;
-        for (JsonNode slice : version.path("slices")) {
-          events += slice.path("lagEvents").asLong();
-          capped |= slice.path("lagEventsCapped").asBoolean();
-          seconds = Math.max(seconds, slice.path("lagSeconds").asDouble());
-        }
-        System.out.printf(
-            "projection %s v%d (%s): %d of %d slices started, %s%,d events to fold, oldest slice offset %.0f s old%n",
-            projection.get("name").asText(),
-            version.get("version").asInt(),
-            version.get("role").asText(),
-            version.path("slices").size(),
-            projection.get("slices").asInt(),
-            capped ? "at least " : "",
-            events,
-            seconds);
-      }
+    String kafka = bootstrapServer != null ? bootstrapServer : ingest.bootstrapServers();
+    String groupId = group != null ? group : ingest.groupId();
+    ObjectNode consumer =
+        report
+            .putObject("consumer")
+            .put("group", groupId)
+            .put("topic", ingest.topic())
+            .put("bootstrapServers", kafka);
+    try {
+      long[] lag = consumerLag(kafka, groupId);
+      consumer.put("lagRecords", lag[0]).put("partitions", lag[1]);
+    } catch (Exception e) {
+      consumer.put("error", "Kafka did not answer: " + e.getMessage());
+      healthy = false;
     }
-    return 0;
+
+    HttpResponse<String> health = api.send("GET", "/health");
+    ObjectNode node = report.putObject("health");
+    node.put("httpStatus", health.statusCode());
+    node.set("answer", JSON.readTree(health.body()));
+    healthy &= health.statusCode() == 200;
+
+    report.set("projections", get(api.api + "/projections", "the Squall API at " + api.api));
+    report.put("healthy", healthy);
+    return report;
   }
 
-  private static String consumerLag(IngestSettings ingest) {
+  /** Records behind, and partitions, of {@code group}. */
+  private static long[] consumerLag(String bootstrapServers, String group) throws Exception {
     Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, ingest.bootstrapServers());
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     try (Admin admin = Admin.create(props)) {
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin
-              .listConsumerGroupOffsets(ingest.groupId())
+              .listConsumerGroupOffsets(group)
               .partitionsToOffsetAndMetadata()
               .get(10, TimeUnit.SECONDS);
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -144,30 +163,16 @@ final class StatusCommand {
       for (var end : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet()) {
         lag += end.getValue().offset() - committed.get(end.getKey()).offset();
       }
-      return String.format("%,d records behind over %d partitions", lag, committed.size());
-    } catch (Exception e) {
-      return "unknown (Kafka at "
-          + ingest.bootstrapServers()
-          + " did not answer: "
-          + e.getMessage()
-          + ")";
+      return new long[] {lag, committed.size()};
     }
   }
 
   private static JsonNode get(String uri, String what) throws Exception {
-    try {
-      HttpResponse<String> response =
-          CLIENT.send(
-              HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).GET().build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException(
-            what + " answered " + response.statusCode() + ": " + response.body());
-      }
-      return JSON.readTree(response.body());
-    } catch (java.io.IOException e) {
+    HttpResponse<String> response = ApiClient.send(uri, "GET", what);
+    if (response.statusCode() != 200) {
       throw new IllegalStateException(
-          "could not reach " + what + " (" + uri + "); is a node running?");
+          what + " answered " + response.statusCode() + ": " + response.body());
     }
+    return JSON.readTree(response.body());
   }
 }

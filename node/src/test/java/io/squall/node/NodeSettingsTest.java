@@ -73,6 +73,28 @@ class NodeSettingsTest {
   }
 
   @Test
+  void shouldSetAkkasLogLevelFromTheLogbackLevelInTheEnvironment() {
+    assertEquals(
+        "WARNING",
+        NodeConfig.withEnvironment(Map.of("SQUALL_LOG_LEVEL", "warn"), ConfigFactory.load())
+            .getString("akka.loglevel"));
+    assertEquals(
+        "DEBUG",
+        NodeConfig.withEnvironment(Map.of("SQUALL_LOG_LEVEL", "TRACE"), ConfigFactory.load())
+            .getString("akka.loglevel"));
+    assertEquals(
+        "INFO",
+        NodeConfig.withEnvironment(Map.of(), ConfigFactory.load()).getString("akka.loglevel"));
+    ConfigException error =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                NodeConfig.withEnvironment(
+                    Map.of("SQUALL_LOG_LEVEL", "loud"), ConfigFactory.load()));
+    assertTrue(error.getMessage().contains("'loud'"), error.getMessage());
+  }
+
+  @Test
   void shouldReplicateEveryKeyspaceOverTheDataCentersNamedInTheEnvironment() {
     Config config =
         NodeConfig.withEnvironment(

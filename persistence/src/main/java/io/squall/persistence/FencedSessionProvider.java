@@ -1,6 +1,7 @@
 package io.squall.persistence;
 
 import akka.actor.ActorSystem;
+import akka.actor.typed.javadsl.Adapter;
 import akka.stream.alpakka.cassandra.CqlSessionProvider;
 import akka.stream.alpakka.cassandra.DriverConfigLoaderFromConfig;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -24,9 +25,10 @@ import scala.jdk.javaapi.FutureConverters;
 
 /**
  * The Cassandra sessions of a Squall node — journal, snapshots, projections, aggregates — built as
- * Akka's default provider builds them, with {@link PauseFence} as the last step before the socket
- * of every connection: a node that was paused sends nothing more (see {@link PauseGuard}). Named by
- * {@code session-provider} in {@code persistence.conf}.
+ * Akka's default provider builds them, reporting to the node's {@link NodeMetrics}, with {@link
+ * PauseFence} as the last step before the socket of every connection: a node that was paused sends
+ * nothing more (see {@link PauseGuard}). Named by {@code session-provider} in {@code
+ * persistence.conf}.
  */
 public final class FencedSessionProvider implements CqlSessionProvider {
   private final ActorSystem system;
@@ -42,7 +44,10 @@ public final class FencedSessionProvider implements CqlSessionProvider {
     DriverConfigLoader loader =
         DriverConfigLoaderFromConfig.fromConfig(CqlSessionProvider.driverConfig(system, config));
     return FutureConverters.asScala(
-        new FencedSessionBuilder().withConfigLoader(loader).buildAsync());
+        new FencedSessionBuilder()
+            .withConfigLoader(loader)
+            .withMetricRegistry(NodeMetrics.get(Adapter.toTyped(system)).registry())
+            .buildAsync());
   }
 
   private static final class FencedSessionBuilder extends CqlSessionBuilder {

@@ -16,9 +16,11 @@ import akka.projection.javadsl.SourceProvider;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
 import io.squall.persistence.Device;
 import io.squall.persistence.DeviceSettings;
+import io.squall.persistence.NodeMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +46,7 @@ public final class AggregatesProjection {
   private final ProjectionLag lag;
   private final VersionCycle cycle;
   private final Set<Integer> started = ConcurrentHashMap.newKeySet();
+  private final Map<ProjectionId, SliceMeters> meters = new ConcurrentHashMap<>();
 
   private AggregatesProjection(
       ActorSystem<?> system,
@@ -206,7 +209,13 @@ public final class AggregatesProjection {
     return CassandraProjection.groupedWithin(
             id(version, slice),
             source,
-            () -> new AggregatesHandler(repository, version, highWater.of(version, slice)))
+            () ->
+                meters
+                    .computeIfAbsent(
+                        id(version, slice),
+                        id -> new SliceMeters(NodeMetrics.get(system).registry(), version, slice))
+                    .count(
+                        new AggregatesHandler(repository, version, highWater.of(version, slice))))
         .withGroup(settings.groupAfterEnvelopes(), settings.groupAfterDuration());
   }
 }

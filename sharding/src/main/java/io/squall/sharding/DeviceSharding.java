@@ -11,6 +11,7 @@ import akka.kafka.cluster.sharding.KafkaClusterSharding;
 import akka.util.Timeout;
 import io.squall.persistence.Device;
 import io.squall.persistence.DeviceSettings;
+import io.squall.persistence.NodeMetrics;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -64,6 +65,7 @@ public final class DeviceSharding {
                           .withAllocationStrategy(
                               new ExternalShardAllocationStrategy(
                                   system, Device.ENTITY_KEY.name(), Timeout.create(TIMEOUT))));
+              ShardMeters.start(system, NodeMetrics.get(system).registry());
               return Done.getInstance();
             });
   }

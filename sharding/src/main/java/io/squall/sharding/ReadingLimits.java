@@ -1,6 +1,7 @@
 package io.squall.sharding;
 
 import io.squall.persistence.Reading;
+import io.squall.sharding.BadReadingException.Kind;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -51,17 +52,20 @@ public final class ReadingLimits {
     Instant at = timestamp.truncatedTo(ChronoUnit.MILLIS);
     if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
       throw new BadReadingException(
+          Kind.INVALID,
           "timestamp " + timestamp + " is outside the range " + EARLIEST + " to " + LATEST);
     }
     if (metrics.size() > MAX_METRICS) {
       throw new BadReadingException(
+          Kind.INVALID,
           metrics.size() + " metrics, over the limit of " + MAX_METRICS + " per reading");
     }
     metrics.forEach(
         (name, value) -> {
           checkMetricName(name);
           if (value == null || !Double.isFinite(value)) {
-            throw new BadReadingException("metric " + name + " is not a finite number");
+            throw new BadReadingException(
+                Kind.INVALID, "metric " + name + " is not a finite number");
           }
         });
     return new Reading(deviceId, at, metrics);
@@ -71,22 +75,25 @@ public final class ReadingLimits {
   public static void checkRecordSize(byte[] value) {
     if (value.length > MAX_RECORD_BYTES) {
       throw new BadReadingException(
+          Kind.INVALID,
           "record is " + value.length + " bytes, over the limit of " + MAX_RECORD_BYTES);
     }
   }
 
   public static void checkDeviceId(String id) {
     if (id.isEmpty()) {
-      throw new BadReadingException("empty device id");
+      throw new BadReadingException(Kind.INVALID, "empty device id");
     }
     if (id.length() > MAX_DEVICE_ID_CHARS) {
       throw new BadReadingException(
+          Kind.INVALID,
           "device id is " + id.length() + " characters, over the limit of " + MAX_DEVICE_ID_CHARS);
     }
     for (int i = 0; i < id.length(); i++) {
       char c = id.charAt(i);
       if (!isAsciiLetterOrDigit(c) && ":._-@+".indexOf(c) < 0) {
         throw new BadReadingException(
+            Kind.INVALID,
             "device id "
                 + quote(id)
                 + " holds "
@@ -99,10 +106,11 @@ public final class ReadingLimits {
 
   public static void checkMetricName(String name) {
     if (name.isEmpty()) {
-      throw new BadReadingException("empty metric name");
+      throw new BadReadingException(Kind.INVALID, "empty metric name");
     }
     if (name.length() > MAX_METRIC_NAME_CHARS) {
       throw new BadReadingException(
+          Kind.INVALID,
           "metric name "
               + quote(name)
               + " is "
@@ -114,6 +122,7 @@ public final class ReadingLimits {
       char c = name.charAt(i);
       if (!isAsciiLetterOrDigit(c) && "_.-".indexOf(c) < 0) {
         throw new BadReadingException(
+            Kind.INVALID,
             "metric name "
                 + quote(name)
                 + " holds "

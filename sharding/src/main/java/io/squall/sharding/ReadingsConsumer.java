@@ -24,6 +24,7 @@ import akka.stream.javadsl.RestartSource;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import io.squall.persistence.Device;
+import io.squall.persistence.NodeMetrics;
 import io.squall.persistence.Reading;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ public final class ReadingsConsumer {
   private final ConsumerSettings<String, byte[]> consumerSettings;
   private final ActorRef<ConsumerRebalanceEvent> rebalanceListener;
   private final DeadLetters deadLetters;
-  private final IngestStats stats = new IngestStats();
+  private final IngestStats stats;
   private final AtomicReference<Consumer.Control> control = new AtomicReference<>();
   private final AtomicReference<UniqueKillSwitch> incarnation = new AtomicReference<>();
 
@@ -75,7 +76,12 @@ public final class ReadingsConsumer {
   private ReadingsConsumer(ActorSystem<?> system, IngestSettings settings) {
     this.system = system;
     this.settings = settings;
-    this.consumerSettings = DeviceSharding.consumerSettings(system, settings);
+    this.stats = new IngestStats(NodeMetrics.get(system).registry());
+    this.consumerSettings =
+        KafkaConsumerMetrics.bound(
+            system,
+            DeviceSharding.consumerSettings(system, settings),
+            NodeMetrics.get(system).registry());
     this.rebalanceListener = KafkaClusterSharding.get(system).rebalanceListener(Device.ENTITY_KEY);
     this.deadLetters = new DeadLetters(system, settings);
     RestartSettings restart =
@@ -111,13 +117,41 @@ public final class ReadingsConsumer {
     return stats;
   }
 
+  /**
+   * Records behind per assigned partition ({@code topic-partition}), as the Kafka client last saw
+   * them; empty before the first fetch.
+   */
+  public CompletionStage<Map<String, Long>> lag() {
+    Consumer.Control current = control.get();
+    if (current == null) {
+      return CompletableFuture.completedFuture(Map.of());
+    }
+    return current
+        .getMetrics()
+        .thenApply(
+            metrics -> {
+              Map<String, Long> lag = new java.util.TreeMap<>();
+              metrics.forEach(
+                  (name, metric) -> {
+                    Map<String, String> tags = name.tags();
+                    if (name.name().equals("records-lag")
+                        && tags.containsKey("partition")
+                        && metric.metricValue() instanceof Double records
+                        && !records.isNaN()) {
+                      lag.put(tags.get("topic") + "-" + tags.get("partition"), records.longValue());
+                    }
+                  });
+              return lag;
+            });
+  }
+
   /** Completes when the consumer stopped for good (drained at shutdown). */
   public CompletionStage<Done> done() {
     return done;
   }
 
   private Source<Done, ?> incarnation() {
-    stats.progressed();
+    stats.started();
     incarnations.incrementAndGet();
     return Consumer.committableSource(
             consumerSettings,
@@ -155,9 +189,10 @@ public final class ReadingsConsumer {
   private CompletionStage<ConsumerMessage.Committable> process(
       List<ConsumerMessage.CommittableMessage<String, byte[]>> batch) {
     Object batchToken = new Object();
-    batchesStartedNanos.put(batchToken, System.nanoTime());
+    long started = System.nanoTime();
+    batchesStartedNanos.put(batchToken, started);
     try {
-      return recordBatch(batch)
+      return recordBatch(batch, started)
           .whenComplete((offsets, failure) -> batchesStartedNanos.remove(batchToken));
     } catch (RuntimeException e) {
       batchesStartedNanos.remove(batchToken);
@@ -166,7 +201,7 @@ public final class ReadingsConsumer {
   }
 
   private CompletionStage<ConsumerMessage.Committable> recordBatch(
-      List<ConsumerMessage.CommittableMessage<String, byte[]>> batch) {
+      List<ConsumerMessage.CommittableMessage<String, byte[]>> batch, long startedNanos) {
     Map<String, Group> groups = new LinkedHashMap<>();
     List<CompletableFuture<?>> deadLettered = new ArrayList<>();
     for (ConsumerMessage.CommittableMessage<String, byte[]> message : batch) {
@@ -187,7 +222,7 @@ public final class ReadingsConsumer {
             record.offset(),
             settings.deadLetterTopic(),
             e.getMessage());
-        stats.deadLetter();
+        stats.deadLetter(e.kind());
         deadLettered.add(deadLetters.send(record, e.getMessage()).toCompletableFuture());
       }
     }
@@ -215,7 +250,7 @@ public final class ReadingsConsumer {
             duplicates += answer.duplicates();
             redelivered += answer.redelivered();
           }
-          stats.batchDone(batch.size(), recorded, duplicates, redelivered);
+          stats.batchDone(batch.size(), recorded, duplicates, redelivered, startedNanos);
           ConsumerMessage.Committable offsets =
               ConsumerMessage.createCommittableOffsetBatch(
                   batch.stream()
@@ -314,23 +349,26 @@ public final class ReadingsConsumer {
     EntityRef<Device.Command> device =
         ClusterSharding.get(system).entityRefFor(Device.ENTITY_KEY, deviceId);
     return Patterns.retry(
-        () ->
-            device
-                .<Device.Recorded>askWithStatus(
-                    replyTo -> new Device.Record(readings, origin, replyTo), settings.askTimeout())
-                .whenComplete(
-                    (answer, failure) -> {
-                      if (failure != null) {
-                        log.warn(
-                            "Device {} did not record {} readings of {} offsets {}..{}: {}",
-                            deviceId,
-                            readings.size(),
-                            origin.topicPartition(),
-                            origin.offsets().get(0),
-                            origin.offsets().get(origin.offsets().size() - 1),
-                            failure.toString());
-                      }
-                    }),
+        () -> {
+          long asked = System.nanoTime();
+          return device
+              .<Device.Recorded>askWithStatus(
+                  replyTo -> new Device.Record(readings, origin, replyTo), settings.askTimeout())
+              .whenComplete(
+                  (answer, failure) -> {
+                    stats.asked(asked);
+                    if (failure != null) {
+                      log.warn(
+                          "Device {} did not record {} readings of {} offsets {}..{}: {}",
+                          deviceId,
+                          readings.size(),
+                          origin.topicPartition(),
+                          origin.offsets().get(0),
+                          origin.offsets().get(origin.offsets().size() - 1),
+                          failure.toString());
+                    }
+                  });
+        },
         settings.askAttempts(),
         settings.askRetryDelay(),
         system.classicSystem().scheduler(),

@@ -1,6 +1,7 @@
 package io.squall.sharding;
 
 import io.squall.persistence.Reading;
+import io.squall.sharding.BadReadingException.Kind;
 import io.squall.sharding.internal.IsdLiteDecoder;
 import io.squall.sharding.internal.JsonDecoder;
 import java.util.Locale;
@@ -32,7 +33,7 @@ public enum SourceFormat {
    */
   public Reading decode(byte[] value) {
     if (value == null) {
-      throw new BadReadingException("empty record (no value)");
+      throw new BadReadingException(Kind.UNREADABLE, "empty record (no value)");
     }
     ReadingLimits.checkRecordSize(value);
     try {
@@ -46,7 +47,8 @@ public enum SourceFormat {
       throw e;
     } catch (RuntimeException | StackOverflowError e) {
       // A record a decoder cannot handle must never stop the stream: it is a bad record.
-      throw new BadReadingException("undecodable record (" + e.getClass().getSimpleName() + ")");
+      throw new BadReadingException(
+          Kind.UNREADABLE, "undecodable record (" + e.getClass().getSimpleName() + ")");
     }
   }
 

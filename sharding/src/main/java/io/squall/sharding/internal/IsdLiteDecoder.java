@@ -2,6 +2,7 @@ package io.squall.sharding.internal;
 
 import io.squall.persistence.Reading;
 import io.squall.sharding.BadReadingException;
+import io.squall.sharding.BadReadingException.Kind;
 import io.squall.sharding.ReadingLimits;
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -33,12 +34,12 @@ public final class IsdLiteDecoder {
   public static Reading decode(byte[] bytes) {
     String line = Utf8.decode(bytes).strip();
     if (line.isEmpty()) {
-      throw new BadReadingException("empty line");
+      throw new BadReadingException(Kind.MALFORMED, "empty line");
     }
     String[] columns = columns(line);
     String device = columns[0].strip();
     if (device.isEmpty()) {
-      throw new BadReadingException("empty device id (column wsid)");
+      throw new BadReadingException(Kind.MALFORMED, "empty device id (column wsid)");
     }
     int[] time = new int[4];
     for (int i = 0; i < time.length; i++) {
@@ -49,10 +50,12 @@ public final class IsdLiteDecoder {
       date = LocalDate.of(time[0], time[1], time[2]);
     } catch (DateTimeException e) {
       throw new BadReadingException(
+          Kind.MALFORMED,
           "impossible date " + time[0] + "-" + time[1] + "-" + time[2] + " (year-month-day)");
     }
     if (time[3] < 0 || time[3] > 23) {
-      throw new BadReadingException("impossible hour " + time[3] + " (expected 0-23)");
+      throw new BadReadingException(
+          Kind.MALFORMED, "impossible hour " + time[3] + " (expected 0-23)");
     }
     Map<String, Double> metrics = new HashMap<>(METRICS.length * 2);
     for (int i = 0; i < METRICS.length; i++) {
@@ -80,7 +83,7 @@ public final class IsdLiteDecoder {
     }
     if (found != COLUMNS) {
       throw new BadReadingException(
-          "expected " + COLUMNS + " comma-separated columns, found " + found);
+          Kind.MALFORMED, "expected " + COLUMNS + " comma-separated columns, found " + found);
     }
     String[] columns = new String[COLUMNS];
     int from = 0;
@@ -98,6 +101,7 @@ public final class IsdLiteDecoder {
       return Integer.parseInt(text.strip());
     } catch (NumberFormatException e) {
       throw new BadReadingException(
+          Kind.MALFORMED,
           "column " + column + " is not a whole number: " + ReadingLimits.quote(text.strip()));
     }
   }
@@ -111,10 +115,11 @@ public final class IsdLiteDecoder {
       value = Double.parseDouble(text.strip());
     } catch (NumberFormatException e) {
       throw new BadReadingException(
+          Kind.MALFORMED,
           "column " + column + " is not a number: " + ReadingLimits.quote(text.strip()));
     }
     if (!Double.isFinite(value)) {
-      throw new BadReadingException("column " + column + " is not a finite number");
+      throw new BadReadingException(Kind.MALFORMED, "column " + column + " is not a finite number");
     }
     return value;
   }

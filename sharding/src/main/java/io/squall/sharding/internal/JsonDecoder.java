@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.squall.persistence.Reading;
 import io.squall.sharding.BadReadingException;
+import io.squall.sharding.BadReadingException.Kind;
 import io.squall.sharding.ReadingLimits;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -30,37 +31,40 @@ public final class JsonDecoder {
     try {
       JsonNode node = MAPPER.readTree(text);
       if (node == null || !node.isObject()) {
-        throw new BadReadingException("not a JSON object");
+        throw new BadReadingException(Kind.MALFORMED, "not a JSON object");
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new BadReadingException("not valid JSON: " + clip(e.getOriginalMessage()));
+      throw new BadReadingException(
+          Kind.MALFORMED, "not valid JSON: " + clip(e.getOriginalMessage()));
     }
   }
 
   private static Reading fromTree(JsonNode node) {
     JsonNode device = node.get("device");
     if (device == null || !device.isTextual() || device.asText().isBlank()) {
-      throw new BadReadingException("field device must be a non-empty string");
+      throw new BadReadingException(Kind.MALFORMED, "field device must be a non-empty string");
     }
     JsonNode timestamp = node.get("timestamp");
     if (timestamp == null || !timestamp.isTextual()) {
-      throw new BadReadingException("field timestamp must be an ISO-8601 string");
+      throw new BadReadingException(Kind.MALFORMED, "field timestamp must be an ISO-8601 string");
     }
     Instant at;
     try {
       at = OffsetDateTime.parse(timestamp.asText()).toInstant();
     } catch (DateTimeParseException e) {
       throw new BadReadingException(
+          Kind.MALFORMED,
           "field timestamp is not an ISO-8601 date-time: "
               + ReadingLimits.quote(timestamp.asText()));
     }
     JsonNode metrics = node.get("metrics");
     if (metrics == null || !metrics.isObject()) {
-      throw new BadReadingException("field metrics must be an object of numbers");
+      throw new BadReadingException(Kind.MALFORMED, "field metrics must be an object of numbers");
     }
     if (metrics.size() > ReadingLimits.MAX_METRICS) {
       throw new BadReadingException(
+          Kind.MALFORMED,
           metrics.size()
               + " metrics, over the limit of "
               + ReadingLimits.MAX_METRICS
@@ -74,10 +78,12 @@ public final class JsonDecoder {
       }
       ReadingLimits.checkMetricName(metric.getKey());
       if (!metric.getValue().isNumber()) {
-        throw new BadReadingException("metric " + metric.getKey() + " is not a number");
+        throw new BadReadingException(
+            Kind.MALFORMED, "metric " + metric.getKey() + " is not a number");
       }
       if (!Double.isFinite(metric.getValue().asDouble())) {
-        throw new BadReadingException("metric " + metric.getKey() + " is not a finite number");
+        throw new BadReadingException(
+            Kind.MALFORMED, "metric " + metric.getKey() + " is not a finite number");
       }
       values.put(metric.getKey(), metric.getValue().asDouble());
     }

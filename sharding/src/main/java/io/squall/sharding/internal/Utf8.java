@@ -1,6 +1,7 @@
 package io.squall.sharding.internal;
 
 import io.squall.sharding.BadReadingException;
+import io.squall.sharding.BadReadingException.Kind;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -19,7 +20,7 @@ final class Utf8 {
           .decode(ByteBuffer.wrap(bytes))
           .toString();
     } catch (CharacterCodingException e) {
-      throw new BadReadingException("not UTF-8 text");
+      throw new BadReadingException(Kind.UNREADABLE, "not UTF-8 text");
     }
   }
 }

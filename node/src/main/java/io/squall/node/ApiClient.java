@@ -1,0 +1,42 @@
+package io.squall.node;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The {@code --url} of the commands that ask a running node's API, and their one HTTP client. */
+final class ApiClient {
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      defaultValue = "http://127.0.0.1:8080/api/v1",
+      description = "the Squall API (default: ${DEFAULT-VALUE})")
+  String api;
+
+  /** {@code path} under the API, answered within 10 s; a node out of reach is said plainly. */
+  HttpResponse<String> send(String method, String path) throws InterruptedException {
+    return send(api + path, method, "the Squall API at " + api);
+  }
+
+  static HttpResponse<String> send(String uri, String method, String what)
+      throws InterruptedException {
+    try {
+      return CLIENT.send(
+          HttpRequest.newBuilder(URI.create(uri))
+              .timeout(Duration.ofSeconds(10))
+              .method(method, HttpRequest.BodyPublishers.noBody())
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "could not reach " + what + " (" + uri + "); is a node running?");
+    }
+  }
+}

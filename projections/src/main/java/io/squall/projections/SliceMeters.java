@@ -1,0 +1,76 @@
+package io.squall.projections;
+
+import akka.Done;
+import akka.projection.eventsourced.EventEnvelope;
+import akka.projection.javadsl.Handler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.squall.persistence.Device;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A slice's meters, from the projection's own progress (no query): {@code
+ * squall_projection_events_total} folded, and {@code squall_projection_offset_age_seconds}, how old
+ * the newest event of the last group was when it was folded — the time from journal to aggregate
+ * row, which stays at its last value while the slice is idle.
+ */
+final class SliceMeters {
+  private final Counter events;
+  private final AtomicLong offsetAgeMillis = new AtomicLong();
+
+  SliceMeters(MeterRegistry registry, int version, int slice) {
+    Tags tags =
+        Tags.of("projection", AggregatesProjection.NAME, "version", "" + version)
+            .and("slice", Integer.toString(slice));
+    this.events =
+        Counter.builder("squall.projection.events")
+            .description("Journal events folded into the aggregate tables")
+            .tags(tags)
+            .register(registry);
+    Gauge.builder("squall.projection.offset.age", offsetAgeMillis, age -> age.get() / 1000.0)
+        .description("Age of the newest event of the slice's last group when it was folded")
+        .baseUnit("seconds")
+        .tags(tags)
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** {@code handler}, counted. */
+  Handler<List<EventEnvelope<Device.Event>>> count(
+      Handler<List<EventEnvelope<Device.Event>>> handler) {
+    return new Handler<>() {
+      @Override
+      public CompletionStage<Done> start() {
+        return handler.start();
+      }
+
+      @Override
+      public CompletionStage<Done> stop() {
+        return handler.stop();
+      }
+
+      @Override
+      public CompletionStage<Done> process(List<EventEnvelope<Device.Event>> envelopes)
+          throws Exception {
+        return handler
+            .process(envelopes)
+            .thenApply(
+                done -> {
+                  if (!envelopes.isEmpty()) {
+                    events.increment(envelopes.size());
+                    long newest = Long.MIN_VALUE;
+                    for (EventEnvelope<Device.Event> envelope : envelopes) {
+                      newest = Math.max(newest, envelope.timestamp());
+                    }
+                    offsetAgeMillis.set(Math.max(0, System.currentTimeMillis() - newest));
+                  }
+                  return done;
+                });
+      }
+    };
+  }
+}
