@@ -89,7 +89,7 @@ public final class ApiRoutes {
                                 "device sharding",
                                 ready -> concat(state.routes(id), figures.routes(id))))),
             ingestion.routes(),
-            new ConsumerRoutes(devices).routes(),
+            new IngestStatusRoutes(devices).routes(),
             projections.routes(slices),
             path("openapi.yaml", () -> get(() -> complete(openApi()))));
     return pathPrefix("api", () -> pathPrefix("v1", () -> v1));

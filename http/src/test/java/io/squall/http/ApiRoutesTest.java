@@ -1,6 +1,7 @@
 package io.squall.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
@@ -206,6 +207,20 @@ class ApiRoutesTest {
         .apply(request)
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
+  }
+
+  /** Routes whose device sharding, consumer and projection are all still starting. */
+  private static Route nothingStarted() {
+    return ApiErrors.seal(
+        ApiRoutes.create(
+            testKit.system(),
+            HttpSettings.create(config),
+            IngestSettings.create(config),
+            () -> new CompletableFuture<>(),
+            new CompletableFuture<>(),
+            new CompletableFuture<>(),
+            new CompletableFuture<>(),
+            16));
   }
 
   private static HttpResponse get(String uri) throws Exception {
@@ -418,17 +433,7 @@ class ApiRoutesTest {
 
   @Test
   void shouldAnswer503WhileTheDeviceShardsAreStarting() throws Exception {
-    Route waitingForKafka =
-        ApiErrors.seal(
-            ApiRoutes.create(
-                testKit.system(),
-                HttpSettings.create(config),
-                IngestSettings.create(config),
-                () -> new CompletableFuture<>(),
-                new CompletableFuture<>(),
-                new CompletableFuture<>(),
-                new CompletableFuture<>(),
-                16));
+    Route waitingForKafka = nothingStarted();
 
     assertError(
         call(waitingForKafka, HttpRequest.GET("/api/v1/devices/" + STATION)),
@@ -443,6 +448,25 @@ class ApiRoutesTest {
         503,
         "unavailable",
         "device sharding is still starting");
+  }
+
+  @Test
+  void shouldSayANodeWithoutIngestionConsumesNothing() throws Exception {
+    HttpResponse response = get("/api/v1/ingest");
+
+    assertEquals(200, response.status().intValue());
+    assertFalse(json(response).get("consuming").asBoolean());
+  }
+
+  @Test
+  void shouldAnswer503ForTheIngestFiguresWhileTheConsumerIsStarting() throws Exception {
+    Route starting = nothingStarted();
+
+    assertError(
+        call(starting, HttpRequest.GET("/api/v1/ingest")),
+        503,
+        "unavailable",
+        "the readings consumer is still starting");
   }
 
   @Test

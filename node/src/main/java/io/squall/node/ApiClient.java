@@ -8,7 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** The {@code --url} of the commands that ask a running node's API, and their one HTTP client. */
+/** The {@code --url} of {@code status} and {@code rebuild}, and the HTTP client they ask with. */
 final class ApiClient {
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

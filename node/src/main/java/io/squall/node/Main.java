@@ -2,6 +2,7 @@ package io.squall.node;
 
 import static akka.http.javadsl.server.Directives.concat;
 
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
@@ -35,6 +36,13 @@ public final class Main {
 
   private Main() {}
 
+  /** Why a node that could not start stops: its process exits 1 ({@code cluster.conf}). */
+  public static final class StartupFailed implements CoordinatedShutdown.Reason {
+    static final StartupFailed INSTANCE = new StartupFailed();
+
+    private StartupFailed() {}
+  }
+
   /** What a started node exposes to its caller. */
   public record Node(
       CompletionStage<ServerBinding> http,
@@ -60,7 +68,7 @@ public final class Main {
             init(system, NodeSettings.create(config));
           } catch (RuntimeException e) {
             log.error("Squall could not start: {}", e.getMessage());
-            system.terminate();
+            CoordinatedShutdown.get(system).run(StartupFailed.INSTANCE);
           }
           return Behaviors.empty();
         });

@@ -50,6 +50,7 @@ public final class NodeConfig {
     result = withList(result, env, "SQUALL_SEED_NODES", "akka.cluster.seed-nodes");
     result = withDataCenters(result, env);
     result = withLogLevel(result, env);
+    checkLogSettings(env);
     return result;
   }
 
@@ -65,17 +66,38 @@ public final class NodeConfig {
     }
     String akka =
         switch (value.trim().toUpperCase(Locale.ROOT)) {
-          case "TRACE", "DEBUG", "ALL" -> "DEBUG";
+          case "TRACE", "DEBUG" -> "DEBUG";
           case "INFO" -> "INFO";
-          case "WARN", "WARNING" -> "WARNING";
+          case "WARN" -> "WARNING";
           case "ERROR" -> "ERROR";
           case "OFF" -> "OFF";
-          default ->
-              throw new ConfigException.BadValue(
-                  "SQUALL_LOG_LEVEL",
-                  "'" + value + "' is not a level: TRACE, DEBUG, INFO, WARN, ERROR or OFF");
+          default -> throw notALevel("SQUALL_LOG_LEVEL", value);
         };
     return config.withValue("akka.loglevel", ConfigValueFactory.fromAnyRef(akka));
+  }
+
+  /**
+   * Logback reads {@code SQUALL_LOG_FORMAT} and {@code SQUALL_ACCESS_LOG} itself and would take a
+   * wrong value silently (no log at all, or DEBUG): the node refuses to start on one instead.
+   */
+  private static void checkLogSettings(Map<String, String> env) {
+    String format = env.get("SQUALL_LOG_FORMAT");
+    if (format != null && !List.of("text", "json").contains(format)) {
+      throw new ConfigException.BadValue(
+          "SQUALL_LOG_FORMAT", "'" + format + "' is neither text nor json (lower case)");
+    }
+    String access = env.get("SQUALL_ACCESS_LOG");
+    if (access != null && !LEVELS.contains(access.toUpperCase(Locale.ROOT))) {
+      throw notALevel("SQUALL_ACCESS_LOG", access);
+    }
+  }
+
+  private static final List<String> LEVELS =
+      List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+  private static ConfigException notALevel(String variable, String value) {
+    return new ConfigException.BadValue(
+        variable, "'" + value + "' is not a level: TRACE, DEBUG, INFO, WARN, ERROR or OFF");
   }
 
   /**

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.squall.sharding.IngestSettings;
 import java.io.PrintWriter;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -132,7 +133,13 @@ final class StatusCommand implements Callable<Integer> {
       long[] lag = consumerLag(kafka, groupId);
       consumer.put("lagRecords", lag[0]).put("partitions", lag[1]);
     } catch (Exception e) {
-      consumer.put("error", "Kafka did not answer: " + e.getMessage());
+      consumer.put(
+          "error",
+          "Kafka at "
+              + kafka
+              + " did not answer ("
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+              + ")");
       healthy = false;
     }
 
@@ -151,7 +158,11 @@ final class StatusCommand implements Callable<Integer> {
   private static long[] consumerLag(String bootstrapServers, String group) throws Exception {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(props)) {
+    // Kafka requires the API timeout to be at least the request timeout
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    Admin admin = Admin.create(props);
+    try {
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin
               .listConsumerGroupOffsets(group)
@@ -164,6 +175,8 @@ final class StatusCommand implements Callable<Integer> {
         lag += end.getValue().offset() - committed.get(end.getKey()).offset();
       }
       return new long[] {lag, committed.size()};
+    } finally {
+      admin.close(Duration.ofSeconds(1));
     }
   }
 

@@ -90,24 +90,6 @@ class CommandLineIT {
     Files.delete(state);
   }
 
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "status --url|Missing required parameter for option '--url'",
-        "status -o yaml|Invalid value for option '--output'",
-        "journal|Missing required parameter: 'DEVICE'",
-        "journal x --from yesterday|'yesterday' is neither",
-        "load|Missing required parameter: 'FILE'",
-        "nosuch|Unmatched argument"
-      })
-  void shouldExitTwoOnAUsageErrorNamingIt(String caseAndMessage) throws Exception {
-    String[] parts = caseAndMessage.split("\\|");
-    java.io.StringWriter err = new java.io.StringWriter();
-    int code = Cli.commandLine().setErr(new java.io.PrintWriter(err)).execute(parts[0].split(" "));
-    assertEquals(2, code, err.toString());
-    assertTrue(err.toString().contains(parts[1]), err.toString());
-  }
-
   private static boolean listening(int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 200);

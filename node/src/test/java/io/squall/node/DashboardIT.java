@@ -111,6 +111,12 @@ class DashboardIT {
         }
       }
       assertEquals("", browser.findElement(By.id("error")).getText());
+      // the header's figures: all read, nothing left behind or dead-lettered
+      awaitUntil(
+          () -> !shown.findElement(By.id("rate")).getText().equals("–"), "the ingest rate shows");
+      assertEquals("0", browser.findElement(By.id("consumer-lag")).getText());
+      assertEquals("0", browser.findElement(By.id("dead-letters")).getText());
+      assertEquals("0 events", browser.findElement(By.id("projection-lag")).getText());
       String readings =
           browser.findElement(By.cssSelector("#stations tbody td:nth-child(2)")).getText();
       assertEquals("8,784", readings);

@@ -149,14 +149,22 @@ class MetricsIT {
       Ran noKafka = run(status, "--bootstrap-server=127.0.0.1:1");
       assertEquals(1, noKafka.code(), noKafka.out());
       assertFalse(noKafka.json().get("healthy").asBoolean());
-      assertTrue(noKafka.json().at("/consumer/error").asText().startsWith("Kafka did not answer"));
+      assertTrue(
+          noKafka
+              .json()
+              .at("/consumer/error")
+              .asText()
+              .startsWith("Kafka at 127.0.0.1:1 did not answer ("),
+          noKafka.out());
+      assertFalse(noKafka.json().at("/consumer/error").asText().contains("null"), noKafka.out());
 
       // every series the Grafana dashboard queries is one the node exports
       String dashboard =
           Files.readString(
               LocalInfra.projectDir().resolve("k8s/monitoring/grafana-dashboard.json"));
       Matcher queried =
-          Pattern.compile("\\b(?:squall|http|kafka|cassandra|jvm)_[a-z_]+").matcher(dashboard);
+          Pattern.compile("\\b(?:squall|http|kafka|cassandra|jvm|process|system)_[a-z0-9_]+")
+              .matcher(dashboard);
       while (queried.find()) {
         String series = queried.group();
         assertTrue(

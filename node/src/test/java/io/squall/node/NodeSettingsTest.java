@@ -85,13 +85,20 @@ class NodeSettingsTest {
     assertEquals(
         "INFO",
         NodeConfig.withEnvironment(Map.of(), ConfigFactory.load()).getString("akka.loglevel"));
-    ConfigException error =
-        assertThrows(
-            ConfigException.class,
-            () ->
-                NodeConfig.withEnvironment(
-                    Map.of("SQUALL_LOG_LEVEL", "loud"), ConfigFactory.load()));
-    assertTrue(error.getMessage().contains("'loud'"), error.getMessage());
+    for (Map<String, String> wrong :
+        List.of(
+            Map.of("SQUALL_LOG_LEVEL", "loud"),
+            // Akka's spelling: Logback would read it as DEBUG
+            Map.of("SQUALL_LOG_LEVEL", "WARNING"),
+            Map.of("SQUALL_LOG_FORMAT", "JSON"),
+            Map.of("SQUALL_ACCESS_LOG", "no"))) {
+      ConfigException error =
+          assertThrows(
+              ConfigException.class, () -> NodeConfig.withEnvironment(wrong, ConfigFactory.load()));
+      String variable = wrong.keySet().iterator().next();
+      assertTrue(error.getMessage().contains(variable), error.getMessage());
+      assertTrue(error.getMessage().contains("'" + wrong.get(variable) + "'"), error.getMessage());
+    }
   }
 
   @Test

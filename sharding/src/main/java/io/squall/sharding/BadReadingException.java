@@ -7,7 +7,7 @@ import java.util.Locale;
 public final class BadReadingException extends SquallException {
   /** What kind of fault, as few values as a metric's label can carry. */
   public enum Kind {
-    /** No value, not text, or not in the topic's format at all. */
+    /** No value, not text, or a value the topic's decoder could not read at all. */
     UNREADABLE,
     /** Text in the topic's format whose fields do not make a reading. */
     MALFORMED,

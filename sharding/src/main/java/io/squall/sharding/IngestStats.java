@@ -20,7 +20,7 @@ public final class IngestStats {
   private final LongAdder duplicates = new LongAdder();
   private final LongAdder redelivered = new LongAdder();
   private final LongAdder deadLetters = new LongAdder();
-  private final LongAdder restarts = new LongAdder();
+  private final LongAdder stalls = new LongAdder();
   private final LongAdder incarnations = new LongAdder();
   private final AtomicLong lastProgressNanos = new AtomicLong(System.nanoTime());
   private final Map<BadReadingException.Kind, Counter> deadLettersByKind =
@@ -35,7 +35,8 @@ public final class IngestStats {
       long duplicates,
       long redelivered,
       long deadLetters,
-      long restarts) {}
+      long restarts,
+      long stalls) {}
 
   IngestStats(MeterRegistry registry) {
     readings(registry, "received", records, "Records taken from the readings topic, bad ones too");
@@ -50,11 +51,10 @@ public final class IngestStats {
               .tag("reason", kind.label())
               .register(registry));
     }
-    FunctionCounter.builder(
-            "squall.consumer.restarts", incarnations, started -> Math.max(0, started.sum() - 1))
+    FunctionCounter.builder("squall.consumer.restarts", this, IngestStats::restarts)
         .description("Restarts of the readings consumer from its last commit, stalls included")
         .register(registry);
-    FunctionCounter.builder("squall.consumer.stalls", restarts, LongAdder::sum)
+    FunctionCounter.builder("squall.consumer.stalls", stalls, LongAdder::sum)
         .description("Restarts because no batch completed within squall.ingest.stall-timeout")
         .register(registry);
     this.batches =
@@ -107,8 +107,13 @@ public final class IngestStats {
     progressed();
   }
 
-  void restarted() {
-    restarts.increment();
+  void stalled() {
+    stalls.increment();
+  }
+
+  /** Incarnations after the first: every restart from the last commit, stalls included. */
+  private long restarts() {
+    return Math.max(0, incarnations.sum() - 1);
   }
 
   long nanosSinceProgress() {
@@ -126,6 +131,7 @@ public final class IngestStats {
         duplicates.sum(),
         redelivered.sum(),
         deadLetters.sum(),
-        restarts.sum());
+        restarts(),
+        stalls.sum());
   }
 }

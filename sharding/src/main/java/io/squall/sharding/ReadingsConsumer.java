@@ -35,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -126,23 +127,13 @@ public final class ReadingsConsumer {
     if (current == null) {
       return CompletableFuture.completedFuture(Map.of());
     }
+    // a consumer between two incarnations may not answer: no figures rather than an error
     return current
         .getMetrics()
-        .thenApply(
-            metrics -> {
-              Map<String, Long> lag = new java.util.TreeMap<>();
-              metrics.forEach(
-                  (name, metric) -> {
-                    Map<String, String> tags = name.tags();
-                    if (name.name().equals("records-lag")
-                        && tags.containsKey("partition")
-                        && metric.metricValue() instanceof Double records
-                        && !records.isNaN()) {
-                      lag.put(tags.get("topic") + "-" + tags.get("partition"), records.longValue());
-                    }
-                  });
-              return lag;
-            });
+        .toCompletableFuture()
+        .completeOnTimeout(Map.of(), 2, TimeUnit.SECONDS)
+        .thenApply(KafkaConsumerMetrics::lag)
+        .exceptionally(failure -> Map.of());
   }
 
   /** Completes when the consumer stopped for good (drained at shutdown). */
@@ -411,7 +402,7 @@ public final class ReadingsConsumer {
     UniqueKillSwitch current = incarnation.get();
     if (current != null) {
       log.warn("The readings consumer is stalled ({}); restarting it from its last commit", why);
-      stats.restarted();
+      stats.stalled();
       stats.progressed();
       batchesStartedNanos.clear();
       current.abort(new ConsumerStalledException(why));

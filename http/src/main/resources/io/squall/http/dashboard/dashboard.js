@@ -60,17 +60,21 @@ async function refreshIngest() {
     document.getElementById("consumer-lag").textContent = ingest.lagRecords.toLocaleString("en");
     document.getElementById("dead-letters").textContent = ingest.counts.deadLetters.toLocaleString("en");
   }
+  // seconds count only where events wait: a caught-up slice's offset just ages
   let events = 0;
   let seconds = 0;
+  let capped = false;
   for (const projection of projections) {
     for (const version of projection.versions.filter(v => v.role === "serving")) {
-      for (const slice of version.slices) {
+      for (const slice of version.slices.filter(s => s.lagEvents > 0)) {
         events += slice.lagEvents;
         seconds = Math.max(seconds, slice.lagSeconds);
+        capped ||= slice.lagEventsCapped;
       }
     }
   }
-  document.getElementById("projection-lag").textContent = events + " events, " + seconds.toFixed(1) + " s";
+  document.getElementById("projection-lag").textContent =
+    (capped ? "≥ " : "") + events.toLocaleString("en") + " events" + (events > 0 ? ", " + seconds.toFixed(1) + " s" : "");
 }
 
 async function showDaily() {

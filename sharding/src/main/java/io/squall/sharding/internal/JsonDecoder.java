@@ -64,7 +64,7 @@ public final class JsonDecoder {
     }
     if (metrics.size() > ReadingLimits.MAX_METRICS) {
       throw new BadReadingException(
-          Kind.MALFORMED,
+          Kind.INVALID,
           metrics.size()
               + " metrics, over the limit of "
               + ReadingLimits.MAX_METRICS
@@ -83,7 +83,7 @@ public final class JsonDecoder {
       }
       if (!Double.isFinite(metric.getValue().asDouble())) {
         throw new BadReadingException(
-            Kind.MALFORMED, "metric " + metric.getKey() + " is not a finite number");
+            Kind.INVALID, "metric " + metric.getKey() + " is not a finite number");
       }
       values.put(metric.getKey(), metric.getValue().asDouble());
     }

@@ -17,14 +17,14 @@ import java.util.concurrent.CompletionStage;
  * {@code GET /api/v1/ingest}: what this node's consumer has taken from the readings topic since it
  * started, and how far behind it is per partition (the dashboard's live ingest rate and lag).
  */
-final class ConsumerRoutes {
+final class IngestStatusRoutes {
   private final CompletionStage<Optional<ReadingsConsumer>> consumer;
 
   /** The answer; {@code consuming} is false on a node whose ingestion is switched off. */
   record Status(
       boolean consuming, IngestStats.Snapshot counts, long lagRecords, Map<String, Long> lag) {}
 
-  ConsumerRoutes(CompletionStage<Optional<ReadingsConsumer>> consumer) {
+  IngestStatusRoutes(CompletionStage<Optional<ReadingsConsumer>> consumer) {
     this.consumer = consumer;
   }
 
