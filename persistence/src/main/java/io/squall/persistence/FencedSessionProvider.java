@@ -15,11 +15,14 @@ import com.typesafe.config.Config;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.Timer;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import io.squall.persistence.internal.PauseFence;
+import java.io.IOException;
 import scala.concurrent.ExecutionContext;
 import scala.jdk.javaapi.FutureConverters;
 
@@ -63,6 +66,25 @@ public final class FencedSessionProvider implements CqlSessionProvider {
     }
   }
 
+  /**
+   * The socket of every Cassandra connection: it writes nothing once the process was paused. The
+   * pipeline's {@link PauseFence} cannot see every write: when the socket's send buffer was full,
+   * Netty keeps the rest and sends it once the socket drains ({@code OP_WRITE}, {@code
+   * forceFlush}), past every handler, so bytes queued before a freeze could go out after the thaw.
+   * Every write of the channel, that one included, passes here.
+   */
+  public static final class FencedSocketChannel extends NioSocketChannel {
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+      if (!PauseGuard.processAllowsWrites()) {
+        // Netty fails the pending writes and closes the connection
+        throw new IOException(
+            "this Squall node was paused and may have been downed: it sends nothing to Cassandra");
+      }
+      super.doWrite(in);
+    }
+  }
+
   private record FencedNettyOptions(NettyOptions delegate) implements NettyOptions {
     private static final PauseFence FENCE = new PauseFence(PauseGuard::processAllowsWrites);
 
@@ -80,7 +102,9 @@ public final class FencedSessionProvider implements CqlSessionProvider {
 
     @Override
     public Class<? extends Channel> channelClass() {
-      return delegate.channelClass();
+      return delegate.channelClass() == NioSocketChannel.class
+          ? FencedSocketChannel.class
+          : delegate.channelClass();
     }
 
     @Override

@@ -16,7 +16,8 @@ import java.util.function.BooleanSupplier;
  * journal that another node may own by then. The check runs on the event loop immediately before
  * the write system call: the request throttler the driver offers gates a request when it is
  * registered, and a write registered just before a freeze still went out after it (see {@code
- * NodeFreezeIT}).
+ * NodeFreezeIT}). What Netty sends past the pipeline (the rest of a write the full socket could not
+ * take) is stopped by the channel itself ({@code FencedSessionProvider.FencedSocketChannel}).
  */
 @ChannelHandler.Sharable
 public final class PauseFence extends ChannelOutboundHandlerAdapter {
