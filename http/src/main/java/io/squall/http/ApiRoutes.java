@@ -53,6 +53,7 @@ public final class ApiRoutes {
     return create(
         system,
         settings,
+        ApiAuth.create(system, settings.auth()),
         ingest,
         health,
         devices,
@@ -61,10 +62,14 @@ public final class ApiRoutes {
         slices);
   }
 
-  /** The routes with the aggregates' reads given apart (tests read from a fake repository). */
+  /**
+   * The routes with who may call them and the aggregates' reads given apart (tests use fixed tokens
+   * and a fake repository).
+   */
   public static Route create(
       ActorSystem<?> system,
       HttpSettings settings,
+      ApiAuth auth,
       IngestSettings ingest,
       Health health,
       CompletionStage<Optional<ReadingsConsumer>> devices,
@@ -73,8 +78,8 @@ public final class ApiRoutes {
       int slices) {
     DeviceRoutes state = new DeviceRoutes(system, settings.askTimeout());
     AggregateRoutes figures = new AggregateRoutes(system, aggregates, settings);
-    IngestRoutes ingestion = new IngestRoutes(system, ingest, settings);
-    ProjectionRoutes projections = new ProjectionRoutes(projection);
+    IngestRoutes ingestion = new IngestRoutes(system, ingest, settings, auth);
+    ProjectionRoutes projections = new ProjectionRoutes(projection, auth);
     Route v1 =
         concat(
             new HealthRoutes(health).v1(),
@@ -84,12 +89,16 @@ public final class ApiRoutes {
                     pathPrefix(
                         PathMatchers.segment(),
                         id ->
-                            Starting.whenReady(
-                                devices,
-                                "device sharding",
-                                ready -> concat(state.routes(id), figures.routes(id))))),
+                            auth.require(
+                                Scope.READ,
+                                "GET /api/v1/devices/{id}",
+                                () ->
+                                    Starting.whenReady(
+                                        devices,
+                                        "device sharding",
+                                        ready -> concat(state.routes(id), figures.routes(id)))))),
             ingestion.routes(),
-            new IngestStatusRoutes(devices).routes(),
+            new IngestStatusRoutes(devices, auth).routes(),
             projections.routes(slices),
             path("openapi.yaml", () -> get(() -> complete(openApi()))));
     return pathPrefix("api", () -> pathPrefix("v1", () -> v1));

@@ -2,8 +2,10 @@ package io.squall.http;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /** Typed {@code squall.http} settings, read and validated once at startup. */
@@ -14,8 +16,15 @@ public record HttpSettings(
     Duration askTimeout,
     int maxRangeDays,
     long maxBody,
-    Set<String> metrics) {
+    Set<String> metrics,
+    Auth auth) {
   private static final String PATH = "squall.http";
+
+  /**
+   * {@code squall.http.auth}: where the API's tokens are, whether reads need one, how often the
+   * file is read again.
+   */
+  public record Auth(Optional<Path> tokensFile, boolean openReads, Duration reloadInterval) {}
 
   public static HttpSettings create(Config config) {
     Config http = config.getConfig(PATH);
@@ -36,17 +45,26 @@ public record HttpSettings(
     return new HttpSettings(
         http.getString("interface"),
         port,
-        positive(http, "health-timeout"),
-        positive(http, "ask-timeout"),
+        positive(http, PATH, "health-timeout"),
+        positive(http, PATH, "ask-timeout"),
         http.getInt("max-range-days"),
         http.getBytes("max-body"),
-        Set.copyOf(metrics));
+        Set.copyOf(metrics),
+        auth(http.getConfig("auth")));
   }
 
-  private static Duration positive(Config http, String key) {
-    Duration value = http.getDuration(key);
+  private static Auth auth(Config auth) {
+    String file = auth.getString("tokens-file").strip();
+    return new Auth(
+        file.isEmpty() ? Optional.empty() : Optional.of(Path.of(file)),
+        auth.getBoolean("open-reads"),
+        positive(auth, PATH + ".auth", "reload-interval"));
+  }
+
+  private static Duration positive(Config config, String path, String key) {
+    Duration value = config.getDuration(key);
     if (value.isNegative() || value.isZero()) {
-      throw new ConfigException.BadValue(PATH + "." + key, "must be positive");
+      throw new ConfigException.BadValue(path + "." + key, "must be positive");
     }
     return value;
   }

@@ -39,6 +39,7 @@ public final class IngestRoutes {
   private final IngestSettings ingest;
   private final HttpSettings settings;
   private final SendProducer<String, byte[]> producer;
+  private final ApiAuth auth;
 
   /**
    * The answer of an accepted request: the first 100 rejected lines (1-based) or array elements,
@@ -46,8 +47,10 @@ public final class IngestRoutes {
    */
   public record Accepted(int accepted, List<ReadingsBody.Rejected> rejected, int rejectedCount) {}
 
-  public IngestRoutes(ActorSystem<?> system, IngestSettings ingest, HttpSettings settings) {
+  public IngestRoutes(
+      ActorSystem<?> system, IngestSettings ingest, HttpSettings settings, ApiAuth auth) {
     this.ingest = ingest;
+    this.auth = auth;
     this.settings = settings;
     this.producer =
         new SendProducer<>(
@@ -67,14 +70,18 @@ public final class IngestRoutes {
         () ->
             post(
                 () ->
-                    withSizeLimit(
-                        settings.maxBody(),
+                    auth.require(
+                        Scope.WRITE,
+                        "POST /api/v1/readings",
                         () ->
-                            extractRequestEntity(
-                                requestEntity ->
-                                    entity(
-                                        Unmarshaller.entityToString(),
-                                        body -> ingest(requestEntity, body))))));
+                            withSizeLimit(
+                                settings.maxBody(),
+                                () ->
+                                    extractRequestEntity(
+                                        requestEntity ->
+                                            entity(
+                                                Unmarshaller.entityToString(),
+                                                body -> ingest(requestEntity, body)))))));
   }
 
   private Route ingest(HttpEntity requestEntity, String body) {

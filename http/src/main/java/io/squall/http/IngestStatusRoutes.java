@@ -19,13 +19,15 @@ import java.util.concurrent.CompletionStage;
  */
 final class IngestStatusRoutes {
   private final CompletionStage<Optional<ReadingsConsumer>> consumer;
+  private final ApiAuth auth;
 
   /** The answer; {@code consuming} is false on a node whose ingestion is switched off. */
   record Status(
       boolean consuming, IngestStats.Snapshot counts, long lagRecords, Map<String, Long> lag) {}
 
-  IngestStatusRoutes(CompletionStage<Optional<ReadingsConsumer>> consumer) {
+  IngestStatusRoutes(CompletionStage<Optional<ReadingsConsumer>> consumer, ApiAuth auth) {
     this.consumer = consumer;
+    this.auth = auth;
   }
 
   Route routes() {
@@ -34,18 +36,22 @@ final class IngestStatusRoutes {
         () ->
             get(
                 () ->
-                    Starting.whenReady(
-                        consumer,
-                        "the readings consumer",
-                        running ->
-                            running
-                                .map(this::status)
-                                .orElseGet(
-                                    () ->
-                                        complete(
-                                            StatusCodes.OK,
-                                            new Status(false, null, 0, Map.of()),
-                                            JsonSupport.marshaller())))));
+                    auth.require(
+                        Scope.READ,
+                        "GET /api/v1/ingest",
+                        () ->
+                            Starting.whenReady(
+                                consumer,
+                                "the readings consumer",
+                                running ->
+                                    running
+                                        .map(this::status)
+                                        .orElseGet(
+                                            () ->
+                                                complete(
+                                                    StatusCodes.OK,
+                                                    new Status(false, null, 0, Map.of()),
+                                                    JsonSupport.marshaller()))))));
   }
 
   private Route status(ReadingsConsumer running) {

@@ -23,12 +23,14 @@ import java.util.concurrent.CompletionStage;
  */
 public final class ProjectionRoutes {
   private final CompletionStage<AggregatesProjection> projection;
+  private final ApiAuth auth;
 
   /** One projection as the API shows it. */
   public record Projection(String name, int slices, List<ProjectionLag.VersionStatus> versions) {}
 
-  public ProjectionRoutes(CompletionStage<AggregatesProjection> projection) {
+  public ProjectionRoutes(CompletionStage<AggregatesProjection> projection, ApiAuth auth) {
     this.projection = projection;
+    this.auth = auth;
   }
 
   public Route routes(int slices) {
@@ -36,11 +38,22 @@ public final class ProjectionRoutes {
         "projections",
         () ->
             concat(
-                pathEnd(() -> get(() -> status(slices))),
+                pathEnd(
+                    () ->
+                        get(
+                            () ->
+                                auth.require(
+                                    Scope.READ, "GET /api/v1/projections", () -> status(slices)))),
                 path(
                     akka.http.javadsl.server.PathMatchers.segment(AggregatesProjection.NAME)
                         .slash("rebuild"),
-                    () -> post(this::rebuild))));
+                    () ->
+                        post(
+                            () ->
+                                auth.require(
+                                    Scope.ADMIN,
+                                    "POST /api/v1/projections/aggregates/rebuild",
+                                    this::rebuild)))));
   }
 
   private Route status(int slices) {

@@ -11,6 +11,7 @@ import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpMethods;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.headers.Authorization;
 import akka.http.javadsl.server.Route;
 import akka.persistence.testkit.PersistenceTestKitPlugin;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,11 @@ import org.junit.jupiter.api.Test;
  */
 class ApiRoutesTest {
   private static final String STATION = "725030:14732";
+  private static final String TOKEN = ApiTokens.newToken();
+  private static final ApiAuth AUTH =
+      ApiAuth.of(
+          ApiTokens.parse(ApiTokens.line(TOKEN, EnumSet.allOf(Scope.class), "tester"), "test"),
+          true);
   private static ActorTestKit testKit;
   private static Config config;
   private static Route routes;
@@ -56,15 +63,9 @@ class ApiRoutesTest {
   @BeforeAll
   static void start() throws Exception {
     config =
-        ConfigFactory.parseString(
-                String.join(
-                    "\n",
-                    "akka.actor.provider = cluster",
-                    "akka.remote.artery.canonical.hostname = 127.0.0.1",
-                    "akka.remote.artery.canonical.port = 0",
-                    "squall.kafka.bootstrap-servers = \"127.0.0.1:1\"",
-                    "squall.http.max-body = 2KiB",
-                    "akka.actor.testkit.typed.throw-on-shutdown-timeout = off"))
+        RouteTesting.clusterConfig(
+                "squall.http.max-body = 2KiB",
+                "akka.actor.testkit.typed.throw-on-shutdown-timeout = off")
             .withFallback(PersistenceTestKitPlugin.getInstance().config())
             .withFallback(akka.persistence.testkit.PersistenceTestKitSnapshotPlugin.config())
             .withFallback(ConfigFactory.parseResources("serialization.conf"))
@@ -104,6 +105,7 @@ class ApiRoutesTest {
             ApiRoutes.create(
                 testKit.system(),
                 http,
+                AUTH,
                 ingest,
                 healthy,
                 CompletableFuture.completedFuture(java.util.Optional.empty()),
@@ -118,12 +120,14 @@ class ApiRoutesTest {
             Duration.ofMillis(500),
             http.maxRangeDays(),
             http.maxBody(),
-            http.metrics());
+            http.metrics(),
+            http.auth());
     slowRoutes =
         ApiErrors.seal(
             ApiRoutes.create(
                 testKit.system(),
                 impatient,
+                AUTH,
                 ingest,
                 healthy,
                 CompletableFuture.completedFuture(java.util.Optional.empty()),
@@ -201,10 +205,11 @@ class ApiRoutesTest {
     }
   }
 
+  /** {@code request} to {@code route}, with a token that may do everything. */
   private static HttpResponse call(Route route, HttpRequest request) throws Exception {
     return route
         .handler(testKit.system())
-        .apply(request)
+        .apply(request.addHeader(Authorization.oauth2(TOKEN)))
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
   }
@@ -215,6 +220,7 @@ class ApiRoutesTest {
         ApiRoutes.create(
             testKit.system(),
             HttpSettings.create(config),
+            AUTH,
             IngestSettings.create(config),
             () -> new CompletableFuture<>(),
             new CompletableFuture<>(),
@@ -228,15 +234,7 @@ class ApiRoutesTest {
   }
 
   private static JsonNode json(HttpResponse response) throws Exception {
-    String body =
-        response
-            .entity()
-            .toStrict(5_000, testKit.system())
-            .toCompletableFuture()
-            .get(5, TimeUnit.SECONDS)
-            .getData()
-            .utf8String();
-    return JsonSupport.MAPPER.readTree(body);
+    return RouteTesting.json(response, testKit.system());
   }
 
   private static void assertError(

@@ -9,12 +9,14 @@ import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.headers.Authorization;
 import akka.http.javadsl.server.Route;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.squall.sharding.IngestSettings;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class IngestRoutesTest {
   private static final String METRICS = ",5.0,-3.9,1020.4,270,4.6,2,0.0,0.0";
   private static final String RANGE = "1900-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z";
+  private static final String TOKEN = ApiTokens.newToken();
   private static ActorTestKit testKit;
   private static Route routes;
 
@@ -51,8 +54,14 @@ class IngestRoutesTest {
             Duration.ofSeconds(5),
             http.maxRangeDays(),
             1024 * 1024,
-            http.metrics());
-    IngestRoutes ingest = new IngestRoutes(testKit.system(), IngestSettings.create(config), oneMiB);
+            http.metrics(),
+            http.auth());
+    ApiAuth auth =
+        ApiAuth.of(
+            ApiTokens.parse(ApiTokens.line(TOKEN, EnumSet.of(Scope.WRITE), "loader"), "test"),
+            true);
+    IngestRoutes ingest =
+        new IngestRoutes(testKit.system(), IngestSettings.create(config), oneMiB, auth);
     routes = ApiErrors.seal(pathPrefix("api", () -> pathPrefix("v1", ingest::routes)));
   }
 
@@ -65,7 +74,10 @@ class IngestRoutesTest {
       throws Exception {
     return routes
         .handler(testKit.system())
-        .apply(HttpRequest.POST("/api/v1/readings").withEntity(HttpEntities.create(type, body)))
+        .apply(
+            HttpRequest.POST("/api/v1/readings")
+                .addHeader(Authorization.oauth2(TOKEN))
+                .withEntity(HttpEntities.create(type, body)))
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
   }
@@ -73,15 +85,7 @@ class IngestRoutesTest {
   private static JsonNode error(HttpResponse response, int status) throws Exception {
     assertEquals(status, response.status().intValue());
     assertEquals(ContentTypes.APPLICATION_JSON, response.entity().getContentType());
-    String body =
-        response
-            .entity()
-            .toStrict(5_000, testKit.system())
-            .toCompletableFuture()
-            .get(5, TimeUnit.SECONDS)
-            .getData()
-            .utf8String();
-    return JsonSupport.MAPPER.readTree(body);
+    return RouteTesting.json(response, testKit.system());
   }
 
   private static String json(String device, String timestamp, String metrics) {

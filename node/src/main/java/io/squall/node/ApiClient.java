@@ -8,7 +8,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** The {@code --url} of {@code status} and {@code rebuild}, and the HTTP client they ask with. */
+/**
+ * The {@code --url} and {@code --token} of {@code status} and {@code rebuild}, and the HTTP client
+ * they ask with.
+ */
 final class ApiClient {
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -20,20 +23,30 @@ final class ApiClient {
       description = "the Squall API (default: ${DEFAULT-VALUE})")
   String api;
 
+  @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      defaultValue = "${env:SQUALL_API_TOKEN}",
+      description =
+          "the API token to send (default: $SQUALL_API_TOKEN); rebuild needs the admin scope")
+  String token;
+
   /** {@code path} under the API, answered within 10 s; a node out of reach is said plainly. */
   HttpResponse<String> send(String method, String path) throws InterruptedException {
-    return send(api + path, method, "the Squall API at " + api);
+    return send(api + path, method, token, "the Squall API at " + api);
   }
 
-  static HttpResponse<String> send(String uri, String method, String what)
+  static HttpResponse<String> send(String uri, String method, String token, String what)
       throws InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(uri))
+            .timeout(Duration.ofSeconds(10))
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    if (token != null && !token.isBlank()) {
+      request.header("Authorization", "Bearer " + token.strip());
+    }
     try {
-      return CLIENT.send(
-          HttpRequest.newBuilder(URI.create(uri))
-              .timeout(Duration.ofSeconds(10))
-              .method(method, HttpRequest.BodyPublishers.noBody())
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
+      return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IllegalStateException(
           "could not reach " + what + " (" + uri + "); is a node running?");

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       JournalCommand.class,
       StatusCommand.class,
       RebuildCommand.class,
+      TokenCommand.class,
       SchemaCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class

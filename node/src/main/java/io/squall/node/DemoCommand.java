@@ -104,6 +104,7 @@ final class DemoCommand implements Callable<Integer> {
       example(api + "/devices/" + lga);
       example(api + "/devices/" + lga + "/daily?metric=temperature&from=2008-07-01&to=2008-07-03");
       example(api + "/devices/" + lga + "/top?metric=precipitation_1h&year=2012&k=3");
+      writeExamples(System.getenv("SQUALL_API_TOKEN"));
       return 0;
     } catch (Exception e) {
       System.err.println("squall demo: " + e.getMessage());
@@ -151,6 +152,28 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     return sum;
+  }
+
+  /** How to write and administer with the demo's token; reads need none. */
+  private void writeExamples(String token) {
+    if (token == null || token.isBlank()) {
+      return;
+    }
+    System.out.println("\nWrites and administration need a token. This demo's, with every scope:");
+    System.out.println("\n  export SQUALL_API_TOKEN=" + token);
+    System.out.println(
+        "  curl -s -X POST -H \"Authorization: Bearer $SQUALL_API_TOKEN\""
+            + " -H 'Content-Type: text/csv' \\\n      --data-binary"
+            + " '725030:14732,2015,01,01,00,5.0,-3.9,1020.4,270,4.6,2,0.0,0.0' "
+            + api
+            + "/readings");
+    System.out.println(
+        "  curl -s -X POST -H \"Authorization: Bearer $SQUALL_API_TOKEN\" "
+            + api
+            + "/projections/aggregates/rebuild");
+    System.out.println(
+        "\n  Without the header both answer 401; the README's Security section tells how to issue"
+            + " tokens.");
   }
 
   private static void example(String uri) throws Exception {

@@ -180,8 +180,9 @@ final class StatusCommand implements Callable<Integer> {
     }
   }
 
-  private static JsonNode get(String uri, String what) throws Exception {
-    HttpResponse<String> response = ApiClient.send(uri, "GET", what);
+  /** {@code uri} answered, with the API token (the management endpoints need none). */
+  private JsonNode get(String uri, String what) throws Exception {
+    HttpResponse<String> response = ApiClient.send(uri, "GET", api.token, what);
     if (response.statusCode() != 200) {
       throw new IllegalStateException(
           what + " answered " + response.statusCode() + ": " + response.body());

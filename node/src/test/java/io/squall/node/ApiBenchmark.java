@@ -110,6 +110,7 @@ public final class ApiBenchmark {
           CLIENT.sendAsync(
               HttpRequest.newBuilder(URI.create(api + "/readings"))
                   .header("Content-Type", "application/json")
+                  .header("Authorization", "Bearer " + TestNode.TOKEN)
                   .POST(HttpRequest.BodyPublishers.ofString(json))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -254,6 +255,7 @@ public final class ApiBenchmark {
         CLIENT.send(
             HttpRequest.newBuilder(URI.create(api + "/readings"))
                 .header("Content-Type", "text/csv")
+                .header("Authorization", "Bearer " + TestNode.TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString(csv))
                 .build(),
             HttpResponse.BodyHandlers.ofString());

@@ -58,6 +58,7 @@ class DashboardIT {
             CLIENT.send(
                 HttpRequest.newBuilder(URI.create(site + "/api/v1/readings"))
                     .header("Content-Type", "text/csv")
+                    .header("Authorization", "Bearer " + TestNode.TOKEN)
                     .POST(HttpRequest.BodyPublishers.ofString(chunk))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -4,15 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.squall.http.ApiTokens;
+import io.squall.http.Scope;
 import io.squall.persistence.testing.LocalInfra;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +81,14 @@ class DemoIT {
     assertTrue(
         output.contains("curl -s 'http://127.0.0.1:18080/api/v1/devices/725030:14732/top?"),
         output);
+
+    Matcher token =
+        Pattern.compile("export SQUALL_API_TOKEN=(sqt_[A-Za-z0-9_-]{43})").matcher(output);
+    assertTrue(token.find(), "the demo prints its API token:\n" + output);
+    assertTrue(output.contains("-H \"Authorization: Bearer $SQUALL_API_TOKEN\""), output);
+    String tokens = Files.readString(state.resolve("run/api-tokens"));
+    assertFalse(tokens.contains(token.group(1)), "the tokens file holds the token in clear");
+    assertEquals(ApiTokens.line(token.group(1), EnumSet.allOf(Scope.class), "demo") + "\n", tokens);
 
     Thread.sleep(2_000);
     List<String> left =

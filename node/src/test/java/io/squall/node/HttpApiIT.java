@@ -52,6 +52,7 @@ class HttpApiIT {
             send(
                 HttpRequest.newBuilder(URI.create(api + "/readings"))
                     .header("Content-Type", "text/csv")
+                    .header("Authorization", "Bearer " + TestNode.TOKEN)
                     .POST(HttpRequest.BodyPublishers.ofString(chunk)));
         assertEquals(202, response.statusCode(), response.body());
         JsonNode body = JSON.readTree(response.body());
@@ -59,6 +60,15 @@ class HttpApiIT {
         accepted += body.get("accepted").asInt();
       }
       assertEquals(8_784, accepted);
+      HttpResponse<String> anonymous =
+          send(
+              HttpRequest.newBuilder(URI.create(api + "/readings"))
+                  .header("Content-Type", "text/csv")
+                  .POST(HttpRequest.BodyPublishers.ofString(lines.get(0) + "\n")));
+      assertEquals(401, anonymous.statusCode(), anonymous.body());
+      assertEquals(
+          "Bearer realm=\"squall\"",
+          anonymous.headers().firstValue("WWW-Authenticate").orElse("(none)"));
 
       List<Reading> readings = lines.stream().map(NoaaFile::parse).toList();
       // every reading counted by the projection: the year's daily counts add up

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
@@ -14,6 +16,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -104,6 +107,21 @@ class MetricsIT {
       assertEquals(
           200, get("http://127.0.0.1:" + httpPort + "/api/v1/devices/" + SFO).statusCode());
       assertEquals(404, get("http://127.0.0.1:" + httpPort + "/api/v1/no-such-route").statusCode());
+
+      // management is read-only: nobody can make this node leave (or join another) over HTTP
+      String self =
+          URLEncoder.encode(
+              Cluster.get(testKit.system()).selfMember().address().toString(),
+              StandardCharsets.UTF_8);
+      HttpResponse<String> leave =
+          CLIENT.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + managementPort + "/cluster/members/" + self))
+                  .DELETE()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(405, leave.statusCode(), leave.body());
+      assertEquals(MemberStatus.up(), Cluster.get(testKit.system()).selfMember().status());
       String served = scrape(metrics);
       // kept for people (and dashboard authors) to look at
       Files.writeString(Path.of("target", "metrics-scrape.txt"), served);

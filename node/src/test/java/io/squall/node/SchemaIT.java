@@ -125,6 +125,7 @@ class SchemaIT {
           CLIENT.send(
               HttpRequest.newBuilder(URI.create(api + "/readings"))
                   .header("Content-Type", "text/csv")
+                  .header("Authorization", "Bearer " + TestNode.TOKEN)
                   .POST(HttpRequest.BodyPublishers.ofString(line))
                   .build(),
               HttpResponse.BodyHandlers.ofString());

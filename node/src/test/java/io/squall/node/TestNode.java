@@ -2,14 +2,37 @@ package io.squall.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.squall.http.ApiTokens;
+import io.squall.http.Scope;
 import io.squall.persistence.testing.LocalInfra;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
 
 /**
  * Configuration of a whole node for tests and benchmarks: free ports, no management, and topics,
  * consumer group and keyspaces of its own on the build's Kafka and Cassandra.
  */
 final class TestNode {
+  /** An API token with every scope, known to every test node of this JVM. */
+  static final String TOKEN = ApiTokens.newToken();
+
+  private static final Path TOKENS = tokensFile();
+
   private TestNode() {}
+
+  private static Path tokensFile() {
+    try {
+      Path file = Files.createTempFile("squall-test-tokens", "");
+      file.toFile().deleteOnExit();
+      Files.writeString(file, ApiTokens.line(TOKEN, EnumSet.allOf(Scope.class), "tests") + "\n");
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   static Config config(String name, String... overrides) {
     String topic = LocalInfra.uniqueName(name);
@@ -19,6 +42,7 @@ final class TestNode {
                 String.join(
                     "\n",
                     "squall.http.port = 0",
+                    "squall.http.auth.tokens-file = \"" + TOKENS + "\"",
                     "squall.cluster.management = off",
                     "akka.remote.artery.canonical.port = 0",
                     "akka.coordinated-shutdown.exit-jvm = off",
