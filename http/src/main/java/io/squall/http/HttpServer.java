@@ -3,9 +3,11 @@ package io.squall.http;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.ServerBuilder;
 import akka.http.javadsl.server.Route;
 import io.squall.persistence.NodeMetrics;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -19,17 +21,21 @@ public final class HttpServer {
       ActorSystem<?> system, HttpSettings settings, Route routes) {
     RequestMeters meters =
         new RequestMeters(NodeMetrics.get(system).registry(), ApiRoutes.ENDPOINTS);
+    ServerBuilder server = Http.get(system).newServerAt(settings.iface(), settings.port());
+    if (settings.tlsDir().isPresent()) {
+      server = server.enableHttps(ServerTls.fromPem(settings.tlsDir().get()));
+    }
+    String scheme = settings.tlsDir().isPresent() ? "https" : "http";
     CompletionStage<ServerBinding> binding =
-        Http.get(system)
-            .newServerAt(settings.iface(), settings.port())
-            .bind(meters.around(ApiErrors.seal(routes).handler(system)));
+        server.bind(meters.around(ApiErrors.seal(routes).handler(system)));
     return binding.whenComplete(
         (bound, failure) -> {
           if (failure != null) {
             system
                 .log()
                 .error(
-                    "Squall could not listen for HTTP on {}:{}: {}",
+                    "Squall could not listen for {} on {}:{}: {}",
+                    scheme.toUpperCase(Locale.ROOT),
                     settings.iface(),
                     settings.port(),
                     failure.getMessage());
@@ -39,7 +45,8 @@ public final class HttpServer {
             system
                 .log()
                 .info(
-                    "Squall answers on http://{}:{}/api/v1/",
+                    "Squall answers on {}://{}:{}/api/v1/",
+                    scheme,
                     bound.localAddress().getHostString(),
                     bound.localAddress().getPort());
           }

@@ -17,7 +17,8 @@ public record HttpSettings(
     int maxRangeDays,
     long maxBody,
     Set<String> metrics,
-    Auth auth) {
+    Auth auth,
+    Optional<Path> tlsDir) {
   private static final String PATH = "squall.http";
 
   /**
@@ -50,15 +51,19 @@ public record HttpSettings(
         http.getInt("max-range-days"),
         http.getBytes("max-body"),
         Set.copyOf(metrics),
-        auth(http.getConfig("auth")));
+        auth(http.getConfig("auth")),
+        optionalPath(http.getString("tls-dir")));
   }
 
   private static Auth auth(Config auth) {
-    String file = auth.getString("tokens-file").strip();
     return new Auth(
-        file.isEmpty() ? Optional.empty() : Optional.of(Path.of(file)),
+        optionalPath(auth.getString("tokens-file")),
         auth.getBoolean("open-reads"),
         positive(auth, PATH + ".auth", "reload-interval"));
+  }
+
+  private static Optional<Path> optionalPath(String path) {
+    return path.isBlank() ? Optional.empty() : Optional.of(Path.of(path.strip()));
   }
 
   private static Duration positive(Config config, String path, String key) {

@@ -121,7 +121,8 @@ class ApiRoutesTest {
             http.maxRangeDays(),
             http.maxBody(),
             http.metrics(),
-            http.auth());
+            http.auth(),
+            http.tlsDir());
     slowRoutes =
         ApiErrors.seal(
             ApiRoutes.create(

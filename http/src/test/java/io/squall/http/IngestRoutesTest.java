@@ -55,7 +55,8 @@ class IngestRoutesTest {
             http.maxRangeDays(),
             1024 * 1024,
             http.metrics(),
-            http.auth());
+            http.auth(),
+            http.tlsDir());
     ApiAuth auth =
         ApiAuth.of(
             ApiTokens.parse(ApiTokens.line(TOKEN, EnumSet.of(Scope.WRITE), "loader"), "test"),

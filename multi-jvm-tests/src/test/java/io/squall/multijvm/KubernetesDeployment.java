@@ -116,12 +116,22 @@ final class KubernetesDeployment implements AutoCloseable {
     api.createPod(overlay.pod(pod, ip));
     Map<String, String> env = new HashMap<>(overlay.nodeEnvironment(pod, ip));
     env.putAll(api.environment());
+    if ("tls-tcp".equals(env.get("SQUALL_REMOTE_TRANSPORT"))) {
+      // the Secret squall-remoting-tls, as the kubelet mounts it
+      env.put("SQUALL_REMOTE_TLS_DIR", remotingKeys().toString());
+    }
     List<String> jvm = new ArrayList<>(api.jvmOptions());
     jvm.add("-Djdk.net.hosts.file=" + hosts);
     NodeProcess node =
         cluster.addNode(pod, ip, overlay.port("remoting"), overlay.port("management"), env, jvm);
     pods.put(node, pod);
     return node;
+  }
+
+  /** One CA's key and certificate for every pod, made on first use. */
+  private Path remotingKeys() {
+    Path dir = cluster.dir.resolve("remoting-tls");
+    return Files.exists(dir.resolve("tls.crt")) ? dir : TestCertificates.issue(dir, "Squall CA");
   }
 
   /**

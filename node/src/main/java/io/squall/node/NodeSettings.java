@@ -6,6 +6,9 @@ import io.squall.http.HttpSettings;
 import io.squall.persistence.DeviceSettings;
 import io.squall.projections.ProjectionSettings;
 import io.squall.sharding.IngestSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 /** Typed node settings, read and validated once at startup. */
 public record NodeSettings(
@@ -41,6 +44,7 @@ public record NodeSettings(
           "akka.cluster.seed-nodes",
           "is empty but squall.cluster.join is seed-nodes (set SQUALL_SEED_NODES)");
     }
+    checkRemotingKeys(config);
     String bootstrap = config.getString("squall.kafka.bootstrap-servers");
     if (bootstrap.isBlank()) {
       throw new ConfigException.BadValue("squall.kafka.bootstrap-servers", "must not be empty");
@@ -53,5 +57,25 @@ public record NodeSettings(
         DeviceSettings.create(config),
         IngestSettings.create(config),
         ProjectionSettings.create(config));
+  }
+
+  /** Remoting over TLS needs its key, certificate and CA certificate, each readable. */
+  private static void checkRemotingKeys(Config config) {
+    String transport = config.getString("akka.remote.artery.transport");
+    if (!transport.equals("tls-tcp")) {
+      return;
+    }
+    String engine = "akka.remote.artery.ssl.rotating-keys-engine.";
+    for (String file : List.of("key-file", "cert-file", "ca-cert-file")) {
+      Path path = Path.of(config.getString(engine + file));
+      if (!Files.isReadable(path)) {
+        throw new ConfigException.BadValue(
+            engine + file,
+            "remoting over TLS (SQUALL_REMOTE_TRANSPORT=tls-tcp) needs "
+                + path
+                + ", which cannot be read; SQUALL_REMOTE_TLS_DIR names the directory holding"
+                + " tls.key, tls.crt and ca.crt");
+      }
+    }
   }
 }

@@ -57,6 +57,22 @@ class NodeSettingsTest {
   }
 
   @Test
+  void shouldNameTheMissingKeyFileOfRemotingOverTls() {
+    ConfigException error =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                NodeSettings.create(
+                    with(
+                        "akka.remote.artery.transport = tls-tcp\n"
+                            + "akka.remote.artery.ssl.rotating-keys-engine.key-file"
+                            + " = /nonexistent/squall-tls/tls.key")));
+
+    assertTrue(error.getMessage().contains("/nonexistent/squall-tls/tls.key"), error.getMessage());
+    assertTrue(error.getMessage().contains("SQUALL_REMOTE_TLS_DIR"), error.getMessage());
+  }
+
+  @Test
   void shouldTakeListsFromCommaSeparatedEnvironmentVariables() {
     Config config =
         NodeConfig.withEnvironment(

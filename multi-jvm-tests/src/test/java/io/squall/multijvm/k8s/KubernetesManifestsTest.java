@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -30,6 +31,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -372,6 +374,27 @@ class KubernetesManifestsTest {
         env.forEach((name, value) -> assertFalse(value.contains("$("), name + "=" + value));
       }
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "dev", "prod"})
+  void shouldMountTheApiTokensAndRemotingKeysFromSecretsWhereTheNodeReadsThem(String render) {
+    Map<String, String> mounts = new HashMap<>();
+    node(render).getVolumeMounts().forEach(m -> mounts.put(m.getName(), m.getMountPath()));
+    Map<String, String> secrets = new HashMap<>();
+    the(Deployment.class, render).getSpec().getTemplate().getSpec().getVolumes().stream()
+        .filter(v -> v.getSecret() != null)
+        .forEach(v -> secrets.put(v.getName(), v.getSecret().getSecretName()));
+
+    assertEquals(
+        Map.of("api-tokens", "squall-api-tokens", "remoting-tls", "squall-remoting-tls"), secrets);
+    assertEquals(env(render).get("SQUALL_API_TOKENS_FILE"), mounts.get("api-tokens") + "/tokens");
+    assertEquals(
+        ConfigFactory.load()
+            .getString("akka.remote.artery.ssl.rotating-keys-engine.secret-mount-point"),
+        mounts.get("remoting-tls"));
+    assertEquals(
+        render.equals("prod") ? "tls-tcp" : null, env(render).get("SQUALL_REMOTE_TRANSPORT"));
   }
 
   @ParameterizedTest
