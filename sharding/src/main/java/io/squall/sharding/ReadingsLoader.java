@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,9 +43,19 @@ public final class ReadingsLoader {
     }
   }
 
-  /** Sends every line of {@code files} to {@code topic}; returns once the broker has them all. */
+  /**
+   * Sends every line of {@code files} to {@code topic} at {@code bootstrapServers} without any
+   * client properties (no security); returns once the broker has them all.
+   */
   public static Summary load(
       List<Path> files, String bootstrapServers, String topic, PrintStream progress)
+      throws IOException {
+    return load(files, new KafkaClientSettings(bootstrapServers, Map.of()), topic, progress);
+  }
+
+  /** Sends every line of {@code files} to {@code topic}; returns once the broker has them all. */
+  public static Summary load(
+      List<Path> files, KafkaClientSettings kafka, String topic, PrintStream progress)
       throws IOException {
     long total = 0;
     for (Path file : files) {
@@ -53,8 +64,7 @@ public final class ReadingsLoader {
       }
       total += Files.size(file);
     }
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties props = kafka.toProperties();
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.LINGER_MS_CONFIG, "10");

@@ -16,6 +16,11 @@ public final class LocalInfra {
     return System.getProperty("squall.kafka.bootstrap-servers", "127.0.0.1:9092");
   }
 
+  /** The build's Kafka's SASL_PLAINTEXT listener: PLAIN, user squall, password squall-secret. */
+  public static String kafkaSaslBootstrapServers() {
+    return System.getProperty("squall.kafka.sasl.bootstrap-servers", "127.0.0.1:9094");
+  }
+
   public static String cassandraContactPoint() {
     return System.getProperty("squall.cassandra.contact-point", "127.0.0.1:9042");
   }
