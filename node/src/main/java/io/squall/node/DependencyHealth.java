@@ -8,6 +8,7 @@ import akka.stream.alpakka.cassandra.CassandraSessionSettings;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSessionRegistry;
 import io.squall.http.Health;
+import io.squall.persistence.CassandraSecurity;
 import io.squall.sharding.KafkaClientSettings;
 import java.time.Duration;
 import java.util.List;
@@ -84,8 +85,13 @@ final class DependencyHealth implements Health {
                         "cassandra",
                         true,
                         "Cassandra " + row.map(r -> r.getString(0)).orElse("(unknown version)")));
+    List<String> contactPoints =
+        system.settings().config().getStringList("datastax-java-driver.basic.contact-points");
     return guarded(
-        "cassandra", "no contact point answered a CQL query", answer, failure -> Optional.empty());
+        "cassandra",
+        "no contact point answered a CQL query",
+        answer,
+        failure -> CassandraSecurity.refusal(failure, contactPoints));
   }
 
   private Component cluster() {

@@ -95,11 +95,18 @@ public final class LocalInfra {
    * fails the test if it does not succeed.
    */
   public static void infra(String... args) {
+    infra(java.util.Map.of(), args);
+  }
+
+  /** {@code bin/infra ARGS} with {@code env} on top of the build's (another state dir, ports). */
+  public static void infra(java.util.Map<String, String> env, String... args) {
     java.util.List<String> command = new java.util.ArrayList<>();
     command.add(projectDir().resolve("bin/infra").toString());
     command.addAll(java.util.List.of(args));
     try {
-      Process process = new ProcessBuilder(command).inheritIO().start();
+      ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+      builder.environment().putAll(env);
+      Process process = builder.start();
       if (!process.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)
           || process.exitValue() != 0) {
         throw new IllegalStateException("bin/infra " + String.join(" ", args) + " failed");
