@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -131,17 +130,10 @@ class CassandraAuthIT {
   private static Ran schema(String keyspace, String password) throws Exception {
     Path out = Files.createTempFile("schema", ".out");
     Path err = Files.createTempFile("schema", ".err");
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dlogback.configurationFile=" + Cli.class.getResource("/logback.xml"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Cli.class.getName(),
-                "schema"));
     ProcessBuilder builder =
-        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        new ProcessBuilder(TestNode.cli("schema"))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
     Map<String, String> env = builder.environment();
     env.put("SQUALL_CASSANDRA_CONTACT_POINTS", CONTACT_POINT);
     env.put("SQUALL_CASSANDRA_USERNAME", "cassandra");

@@ -11,6 +11,20 @@ import io.squall.persistence.testing.LocalInfra;
 final class TestNode {
   private TestNode() {}
 
+  /** {@code squall ARGS} as its own JVM on the tests' classpath, as {@code bin/squall} runs it. */
+  static java.util.List<String> cli(String... args) {
+    java.util.List<String> command =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dlogback.configurationFile=" + Cli.class.getResource("/logback.xml"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Cli.class.getName()));
+    command.addAll(java.util.List.of(args));
+    return command;
+  }
+
   static Config config(String name, String... overrides) {
     String topic = LocalInfra.uniqueName(name);
     return ConfigFactory.parseString(String.join("\n", overrides))
