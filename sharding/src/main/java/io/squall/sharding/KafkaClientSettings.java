@@ -123,7 +123,7 @@ public record KafkaClientSettings(String bootstrapServers, Map<String, String> p
             "Kafka at "
                 + bootstrapServers
                 + " refused Squall's credentials (authentication failed: "
-                + cause.getMessage()
+                + String.valueOf(cause.getMessage()).replaceFirst("^Authentication failed: ", "")
                 + ")");
       }
       if (cause instanceof AuthorizationException) {
