@@ -1,4 +1,5 @@
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +15,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Answers whether a local server really serves: exit 0 when Kafka accepted a produce or Cassandra
- * answered a CQL query, 1 otherwise. Run by bin/infra with Java's source launcher.
+ * answered a CQL query, 1 otherwise. Run by bin/infra with Java's source launcher; Cassandra's
+ * username and password follow the address when it authenticates.
  */
 public class Probe {
   public static void main(String[] args) throws Exception {
@@ -24,7 +26,7 @@ public class Probe {
       if (what.equals("kafka")) {
         probeKafka(address);
       } else {
-        probeCassandra(address);
+        probeCassandra(address, args.length > 3 ? args[2] : null, args.length > 3 ? args[3] : null);
       }
       System.exit(0);
     } catch (Exception e) {
@@ -54,13 +56,16 @@ public class Probe {
     }
   }
 
-  private static void probeCassandra(String address) {
+  private static void probeCassandra(String address, String username, String password) {
     String[] hostPort = address.split(":");
-    try (CqlSession session =
+    CqlSessionBuilder builder =
         CqlSession.builder()
             .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
-            .withLocalDatacenter("datacenter1")
-            .build()) {
+            .withLocalDatacenter("datacenter1");
+    if (username != null) {
+      builder = builder.withAuthCredentials(username, password);
+    }
+    try (CqlSession session = builder.build()) {
       session.execute("SELECT release_version FROM system.local").one();
     }
   }

@@ -54,8 +54,11 @@ public final class IngestRoutes {
     this.settings = settings;
     this.producer =
         new SendProducer<>(
-            ProducerSettings.create(system, new StringSerializer(), new ByteArraySerializer())
-                .withBootstrapServers(ingest.bootstrapServers())
+            ingest
+                .kafka()
+                .applyTo(
+                    ProducerSettings.create(
+                        system, new StringSerializer(), new ByteArraySerializer()))
                 .withProperty(ProducerConfig.ACKS_CONFIG, "all")
                 .withProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")
                 .withProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000")

@@ -62,8 +62,7 @@ final class DemoCommand implements Callable<Integer> {
         Topics.ensure(settings);
         System.out.println("Loading " + file + " into topic " + settings.topic() + "...");
         ReadingsLoader.Summary sent =
-            ReadingsLoader.load(
-                List.of(file), settings.bootstrapServers(), settings.topic(), System.out);
+            ReadingsLoader.load(List.of(file), settings.kafka(), settings.topic(), System.out);
         System.out.printf(
             "Sent %,d records in %.1f s%n", sent.records(), sent.elapsed().toMillis() / 1e3);
         System.out.println("Recording readings in the Device entities...");

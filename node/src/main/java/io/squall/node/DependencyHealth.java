@@ -8,8 +8,11 @@ import akka.stream.alpakka.cassandra.CassandraSessionSettings;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSessionRegistry;
 import io.squall.http.Health;
+import io.squall.persistence.CassandraSecurity;
+import io.squall.sharding.KafkaClientSettings;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -26,16 +29,17 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 final class DependencyHealth implements Health {
   private final ActorSystem<?> system;
   private final Duration timeout;
+  private final KafkaClientSettings kafkaClient;
   private final String kafkaBootstrapServers;
   private final Admin kafka;
   private final CassandraSession cassandra;
 
-  DependencyHealth(ActorSystem<?> system, String kafkaBootstrapServers, Duration timeout) {
+  DependencyHealth(ActorSystem<?> system, KafkaClientSettings kafkaClient, Duration timeout) {
     this.system = system;
     this.timeout = timeout;
-    this.kafkaBootstrapServers = kafkaBootstrapServers;
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrapServers);
+    this.kafkaClient = kafkaClient;
+    this.kafkaBootstrapServers = kafkaClient.bootstrapServers();
+    Properties props = kafkaClient.toProperties();
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "squall-health");
     this.kafka = Admin.create(props);
     this.cassandra =
@@ -67,7 +71,8 @@ final class DependencyHealth implements Health {
                             "kafka",
                             true,
                             nodes.size() + " broker(s) at " + kafkaBootstrapServers));
-    return guarded("kafka", "no broker answered at " + kafkaBootstrapServers, answer);
+    return guarded(
+        "kafka", "no broker answered at " + kafkaBootstrapServers, answer, kafkaClient::refusal);
   }
 
   private CompletionStage<Component> cassandra() {
@@ -80,7 +85,13 @@ final class DependencyHealth implements Health {
                         "cassandra",
                         true,
                         "Cassandra " + row.map(r -> r.getString(0)).orElse("(unknown version)")));
-    return guarded("cassandra", "no contact point answered a CQL query", answer);
+    List<String> contactPoints =
+        system.settings().config().getStringList("datastax-java-driver.basic.contact-points");
+    return guarded(
+        "cassandra",
+        "no contact point answered a CQL query",
+        answer,
+        failure -> CassandraSecurity.refusal(failure, contactPoints));
   }
 
   private Component cluster() {
@@ -98,14 +109,19 @@ final class DependencyHealth implements Health {
   }
 
   private CompletionStage<Component> guarded(
-      String name, String timeoutDetail, CompletionStage<Component> answer) {
+      String name,
+      String timeoutDetail,
+      CompletionStage<Component> answer,
+      Function<Throwable, Optional<String>> refusal) {
     Function<Throwable, Component> down =
         failure -> {
           Throwable cause = unwrap(failure);
           String detail =
               cause instanceof TimeoutException
                   ? timeoutDetail + " within " + timeout.toMillis() + " ms"
-                  : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+                  : refusal
+                      .apply(cause)
+                      .orElse(cause.getClass().getSimpleName() + ": " + cause.getMessage());
           return new Component(name, false, detail);
         };
     return answer

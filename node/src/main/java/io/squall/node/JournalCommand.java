@@ -3,12 +3,15 @@ package io.squall.node;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
+import io.squall.persistence.CassandraSecurity;
 import io.squall.persistence.DeviceJournal;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -96,15 +99,22 @@ final class JournalCommand implements Callable<Integer> {
       return 0;
     } catch (ExecutionException | CompletionException | TimeoutException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
+      List<String> contactPoints =
+          config.getStringList("datastax-java-driver.basic.contact-points");
+      Optional<String> refusal = CassandraSecurity.refusal(cause, contactPoints);
       System.err.println(
-          "squall journal: could not read the journal from Cassandra at "
-              + config.getStringList("datastax-java-driver.basic.contact-points")
-              + " (keyspace "
-              + config.getString("akka.persistence.cassandra.journal.keyspace")
-              + "): "
-              + cause.getMessage()
-              + "\nCheck that Cassandra runs and SQUALL_CASSANDRA_CONTACT_POINTS /"
-              + " SQUALL_JOURNAL_KEYSPACE name it.");
+          refusal.isPresent()
+              ? "squall journal: "
+                  + refusal.get()
+                  + "\nCheck SQUALL_CASSANDRA_USERNAME and SQUALL_CASSANDRA_PASSWORD."
+              : "squall journal: could not read the journal from Cassandra at "
+                  + contactPoints
+                  + " (keyspace "
+                  + config.getString("akka.persistence.cassandra.journal.keyspace")
+                  + "): "
+                  + cause.getMessage()
+                  + "\nCheck that Cassandra runs and SQUALL_CASSANDRA_CONTACT_POINTS /"
+                  + " SQUALL_JOURNAL_KEYSPACE name it.");
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -61,7 +61,7 @@ final class LoadCommand implements Callable<Integer> {
     try {
       Topics.ensure(settings, List.of(target));
       ReadingsLoader.Summary summary =
-          ReadingsLoader.load(files, settings.bootstrapServers(), target, System.err);
+          ReadingsLoader.load(files, settings.kafka(), target, System.err);
       System.out.printf(
           "Loaded %,d records (%,.1f MB read) into topic %s in %.1f s: %,.0f records/s%n",
           summary.records(),

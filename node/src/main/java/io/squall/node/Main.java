@@ -81,8 +81,7 @@ public final class Main {
     Prometheus.get(system);
     joinCluster(system, settings);
     DependencyHealth health =
-        new DependencyHealth(
-            system, settings.kafkaBootstrapServers(), settings.http().healthTimeout());
+        new DependencyHealth(system, settings.ingest().kafka(), settings.http().healthTimeout());
     CompletionStage<Optional<ReadingsConsumer>> ingestion = startIngestion(system, settings);
     CompletionStage<AggregatesProjection> aggregates = startProjection(system, settings);
     CompletionStage<ServerBinding> http =

@@ -10,6 +10,7 @@ import akka.stream.alpakka.cassandra.CassandraSessionSettings;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSessionRegistry;
 import com.typesafe.config.Config;
+import io.squall.persistence.CassandraSecurity;
 import io.squall.persistence.Replication;
 import io.squall.projections.AggregatesProjection;
 import io.squall.projections.ProjectionSettings;
@@ -51,11 +52,16 @@ final class SchemaCommand implements Callable<Integer> {
       return 0;
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      List<String> contactPoints =
+          config.getStringList("datastax-java-driver.basic.contact-points");
       System.err.println(
-          "squall schema: could not create the schema in Cassandra at "
-              + config.getStringList("datastax-java-driver.basic.contact-points")
-              + ": "
-              + cause.getMessage());
+          "squall schema: "
+              + CassandraSecurity.refusal(cause, contactPoints)
+                  .orElse(
+                      "could not create the schema in Cassandra at "
+                          + contactPoints
+                          + ": "
+                          + cause.getMessage()));
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

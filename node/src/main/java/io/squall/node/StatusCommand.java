@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.squall.sharding.IngestSettings;
+import io.squall.sharding.KafkaClientSettings;
 import java.io.PrintWriter;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -121,7 +122,11 @@ final class StatusCommand implements Callable<Integer> {
         .put("liveEntities", entities);
 
     IngestSettings ingest = IngestSettings.create(NodeConfig.load());
-    String kafka = bootstrapServer != null ? bootstrapServer : ingest.bootstrapServers();
+    KafkaClientSettings kafkaClient =
+        bootstrapServer != null
+            ? ingest.kafka().withBootstrapServers(bootstrapServer)
+            : ingest.kafka();
+    String kafka = kafkaClient.bootstrapServers();
     String groupId = group != null ? group : ingest.groupId();
     ObjectNode consumer =
         report
@@ -130,16 +135,19 @@ final class StatusCommand implements Callable<Integer> {
             .put("topic", ingest.topic())
             .put("bootstrapServers", kafka);
     try {
-      long[] lag = consumerLag(kafka, groupId);
+      long[] lag = consumerLag(kafkaClient, groupId);
       consumer.put("lagRecords", lag[0]).put("partitions", lag[1]);
     } catch (Exception e) {
       consumer.put(
           "error",
-          "Kafka at "
-              + kafka
-              + " did not answer ("
-              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-              + ")");
+          kafkaClient
+              .refusal(e)
+              .orElse(
+                  "Kafka at "
+                      + kafka
+                      + " did not answer ("
+                      + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                      + ")"));
       healthy = false;
     }
 
@@ -155,9 +163,8 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   /** Records behind, and partitions, of {@code group}. */
-  private static long[] consumerLag(String bootstrapServers, String group) throws Exception {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  private static long[] consumerLag(KafkaClientSettings kafka, String group) throws Exception {
+    Properties props = kafka.toProperties();
     // Kafka requires the API timeout to be at least the request timeout
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);

@@ -72,18 +72,10 @@ class JournalCommandIT {
   private static List<String> journal(String keyspace, String... args)
       throws IOException, InterruptedException {
     Path out = Files.createTempFile("journal", ".jsonl");
-    List<String> command =
-        new java.util.ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dlogback.configurationFile=" + Cli.class.getResource("/logback.xml"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Cli.class.getName(),
-                "journal"));
+    List<String> command = new java.util.ArrayList<>(List.of("journal"));
     command.addAll(List.of(args));
     ProcessBuilder builder =
-        new ProcessBuilder(command)
+        new ProcessBuilder(TestNode.cli(command.toArray(String[]::new)))
             .redirectOutput(out.toFile())
             .redirectError(ProcessBuilder.Redirect.INHERIT);
     builder.environment().put("SQUALL_JOURNAL_KEYSPACE", keyspace + "_journal");

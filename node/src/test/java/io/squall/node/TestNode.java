@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 
 /**
  * Configuration of a whole node for tests and benchmarks: free ports, no management, and topics,
@@ -32,6 +34,20 @@ final class TestNode {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** {@code squall ARGS} as its own JVM on the tests' classpath, as {@code bin/squall} runs it. */
+  static List<String> cli(String... args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dlogback.configurationFile=" + Cli.class.getResource("/logback.xml"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Cli.class.getName()));
+    command.addAll(List.of(args));
+    return command;
   }
 
   static Config config(String name, String... overrides) {

@@ -29,9 +29,9 @@ import scala.jdk.javaapi.FutureConverters;
 /**
  * The Cassandra sessions of a Squall node — journal, snapshots, projections, aggregates — built as
  * Akka's default provider builds them, reporting to the node's {@link NodeMetrics}, with {@link
- * PauseFence} as the last step before the socket of every connection: a node that was paused sends
- * nothing more (see {@link PauseGuard}). Named by {@code session-provider} in {@code
- * persistence.conf}.
+ * PauseFence} as the last step before the socket of every connection, and authentication and TLS as
+ * {@link CassandraSecurity} switches them on: a node that was paused sends nothing more (see {@link
+ * PauseGuard}). Named by {@code session-provider} in {@code persistence.conf}.
  */
 public final class FencedSessionProvider implements CqlSessionProvider {
   private final ActorSystem system;
@@ -45,7 +45,9 @@ public final class FencedSessionProvider implements CqlSessionProvider {
   @Override
   public scala.concurrent.Future<CqlSession> connect(ExecutionContext ec) {
     DriverConfigLoader loader =
-        DriverConfigLoaderFromConfig.fromConfig(CqlSessionProvider.driverConfig(system, config));
+        DriverConfigLoaderFromConfig.fromConfig(
+            CassandraSecurity.driverConfig(
+                CqlSessionProvider.driverConfig(system, config), system.settings().config()));
     return FutureConverters.asScala(
         new FencedSessionBuilder()
             .withConfigLoader(loader)

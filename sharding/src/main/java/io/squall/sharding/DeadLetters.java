@@ -43,8 +43,11 @@ public final class DeadLetters {
     this.topic = settings.deadLetterTopic();
     this.producer =
         new SendProducer<>(
-            ProducerSettings.create(system, new StringSerializer(), new ByteArraySerializer())
-                .withBootstrapServers(settings.bootstrapServers()),
+            settings
+                .kafka()
+                .applyTo(
+                    ProducerSettings.create(
+                        system, new StringSerializer(), new ByteArraySerializer())),
             system);
   }
 

@@ -32,8 +32,10 @@ public final class DeviceSharding {
   public static ConsumerSettings<String, byte[]> consumerSettings(
       ActorSystem<?> system, IngestSettings settings) {
     var self = Cluster.get(system).selfMember().address();
-    return ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer())
-        .withBootstrapServers(settings.bootstrapServers())
+    return settings
+        .kafka()
+        .applyTo(
+            ConsumerSettings.create(system, new StringDeserializer(), new ByteArrayDeserializer()))
         .withGroupId(settings.groupId())
         .withClientId(
             "squall-"

@@ -7,7 +7,7 @@ import java.time.Duration;
 /** Typed {@code squall.ingest} settings, read and validated once at startup. */
 public record IngestSettings(
     boolean enabled,
-    String bootstrapServers,
+    KafkaClientSettings kafka,
     String topic,
     String deadLetterTopic,
     String groupId,
@@ -37,7 +37,7 @@ public record IngestSettings(
     }
     return new IngestSettings(
         ingest.getBoolean("enabled"),
-        notEmpty(config, "squall.kafka.bootstrap-servers"),
+        KafkaClientSettings.create(config),
         notEmpty(config, PATH + ".topic"),
         notEmpty(config, PATH + ".dead-letter-topic"),
         notEmpty(config, PATH + ".group-id"),
@@ -55,6 +55,11 @@ public record IngestSettings(
         ingest.getDuration("stall-timeout"),
         ingest.getDuration("restart-backoff-min"),
         ingest.getDuration("restart-backoff-max"));
+  }
+
+  /** The brokers every Kafka client of Squall connects to. */
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
   }
 
   private static String notEmpty(Config config, String path) {

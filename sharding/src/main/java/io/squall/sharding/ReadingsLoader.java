@@ -44,7 +44,7 @@ public final class ReadingsLoader {
 
   /** Sends every line of {@code files} to {@code topic}; returns once the broker has them all. */
   public static Summary load(
-      List<Path> files, String bootstrapServers, String topic, PrintStream progress)
+      List<Path> files, KafkaClientSettings kafka, String topic, PrintStream progress)
       throws IOException {
     long total = 0;
     for (Path file : files) {
@@ -53,8 +53,7 @@ public final class ReadingsLoader {
       }
       total += Files.size(file);
     }
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties props = kafka.toProperties();
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.LINGER_MS_CONFIG, "10");

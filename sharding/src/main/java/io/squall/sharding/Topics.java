@@ -27,8 +27,7 @@ public final class Topics {
 
   /** {@code topics}, with the partitions and replication of {@code settings}. */
   public static void ensure(IngestSettings settings, List<String> topics) {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    Properties props = settings.kafka().toProperties();
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
     try (Admin admin = Admin.create(props)) {
       for (String topic : topics) {
@@ -41,7 +40,11 @@ public final class Topics {
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw new KafkaUnavailableException(
-                "could not create topic " + topic + " at " + settings.bootstrapServers(),
+                settings
+                    .kafka()
+                    .refusal(e.getCause())
+                    .orElse(
+                        "could not create topic " + topic + " at " + settings.bootstrapServers()),
                 e.getCause());
           }
         }

@@ -77,7 +77,7 @@ public final class IngestNode implements AutoCloseable {
   }
 
   public ReadingsLoader.Summary load(Path... files) throws IOException {
-    return ReadingsLoader.load(List.of(files), settings.bootstrapServers(), settings.topic(), null);
+    return ReadingsLoader.load(List.of(files), settings.kafka(), settings.topic(), null);
   }
 
   public Device.Summary device(String id) {

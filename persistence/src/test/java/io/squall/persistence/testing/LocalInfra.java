@@ -16,6 +16,11 @@ public final class LocalInfra {
     return System.getProperty("squall.kafka.bootstrap-servers", "127.0.0.1:9092");
   }
 
+  /** The build's Kafka's SASL_PLAINTEXT listener: PLAIN, user squall, password squall-secret. */
+  public static String kafkaSaslBootstrapServers() {
+    return System.getProperty("squall.kafka.sasl.bootstrap-servers", "127.0.0.1:9094");
+  }
+
   public static String cassandraContactPoint() {
     return System.getProperty("squall.cassandra.contact-point", "127.0.0.1:9042");
   }
@@ -90,11 +95,18 @@ public final class LocalInfra {
    * fails the test if it does not succeed.
    */
   public static void infra(String... args) {
+    infra(java.util.Map.of(), args);
+  }
+
+  /** {@code bin/infra ARGS} with {@code env} on top of the build's (another state dir, ports). */
+  public static void infra(java.util.Map<String, String> env, String... args) {
     java.util.List<String> command = new java.util.ArrayList<>();
     command.add(projectDir().resolve("bin/infra").toString());
     command.addAll(java.util.List.of(args));
     try {
-      Process process = new ProcessBuilder(command).inheritIO().start();
+      ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+      builder.environment().putAll(env);
+      Process process = builder.start();
       if (!process.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)
           || process.exitValue() != 0) {
         throw new IllegalStateException("bin/infra " + String.join(" ", args) + " failed");
