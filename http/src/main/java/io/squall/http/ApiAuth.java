@@ -4,6 +4,7 @@ import static akka.http.javadsl.server.Directives.optionalHeaderValueByType;
 import static akka.http.javadsl.server.Directives.respondWithHeader;
 
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.DispatcherSelector;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.Authorization;
 import akka.http.javadsl.model.headers.HttpChallenge;
@@ -11,6 +12,7 @@ import akka.http.javadsl.model.headers.WWWAuthenticate;
 import akka.http.javadsl.server.Route;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +33,12 @@ public final class ApiAuth {
 
   private final HttpSettings.Auth settings;
   private volatile ApiTokens tokens;
-  private volatile String loaded = "";
+
+  /** The file's text that {@link #tokens} came from; null when nothing was read. */
+  private String loaded;
+
+  /** What the last warning was about, so that a state is told once, not every reload. */
+  private String warned;
 
   private ApiAuth(HttpSettings.Auth settings, ApiTokens tokens) {
     this.settings = settings;
@@ -51,8 +58,8 @@ public final class ApiAuth {
                   .scheduleWithFixedDelay(
                       settings.reloadInterval(),
                       settings.reloadInterval(),
-                      () -> auth.reload(file, false),
-                      system.executionContext());
+                      () -> auth.reloadQuietly(file),
+                      system.dispatchers().lookup(DispatcherSelector.blocking()));
             },
             () ->
                 log.warn(
@@ -66,21 +73,38 @@ public final class ApiAuth {
     return new ApiAuth(new HttpSettings.Auth(Optional.empty(), openReads, null), tokens);
   }
 
-  private void reload(Path file, boolean first) {
+  /** A reload that never ends the schedule: a failure is logged and the next reload tries again. */
+  private void reloadQuietly(Path file) {
+    try {
+      reload(file, false);
+    } catch (RuntimeException e) {
+      log.error("Squall could not read the API tokens file {} again", file, e);
+    }
+  }
+
+  /**
+   * Reads {@code file} if it changed. A file that does not exist means no tokens (deleting it
+   * revokes them all); one that cannot be read or parsed keeps the tokens there were, except at
+   * start, where a wrong line stops the node.
+   */
+  synchronized void reload(Path file, boolean first) {
     String text;
     try {
       text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      tokens = ApiTokens.none();
+      loaded = null;
+      warnOnce(
+          "missing",
+          "The API tokens file {} does not exist: no tokens, writes and administration answer 401",
+          file);
+      return;
     } catch (IOException e) {
-      if (first || !loaded.isEmpty()) {
-        log.warn(
-            "The API tokens file {} cannot be read ({}); {}",
-            file,
-            e.getClass().getSimpleName(),
-            loaded.isEmpty()
-                ? "writes and administration answer 401 until it can"
-                : "keeping its last tokens");
-      }
-      loaded = ""; // said once; a file back with the same lines is read again
+      warnOnce(
+          "unreadable " + e,
+          "The API tokens file {} cannot be read ({}); keeping its last tokens",
+          file,
+          e.toString());
       return;
     }
     if (text.equals(loaded)) {
@@ -89,13 +113,23 @@ public final class ApiAuth {
     try {
       tokens = ApiTokens.parse(text, file.toString());
       loaded = text;
+      warned = null;
       log.info("Squall reads {} API token(s) from {}", tokens.size(), file);
     } catch (IllegalArgumentException e) {
       if (first) {
         throw e;
       }
-      log.warn(
-          "The API tokens file changed but is wrong, keeping its last tokens: {}", e.getMessage());
+      warnOnce(
+          "wrong " + text,
+          "The API tokens file changed but is wrong, keeping its last tokens: {}",
+          e.getMessage());
+    }
+  }
+
+  private void warnOnce(String state, String message, Object... arguments) {
+    if (!state.equals(warned)) {
+      warned = state;
+      log.warn(message, arguments);
     }
   }
 

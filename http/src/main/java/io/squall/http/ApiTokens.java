@@ -28,12 +28,15 @@ public final class ApiTokens {
   private static final String HASH = "sha256:";
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** One token of the file: its hash, what it may do, and a name for answers and logs. */
-  public record Entry(byte[] hash, Set<Scope> scopes, String name) {}
+  /** A token of the file: what it may do, and a name for answers and logs. */
+  public record Entry(Set<Scope> scopes, String name) {}
 
-  private final List<Entry> entries;
+  /** An entry with the hash it is found by. */
+  private record Stored(byte[] hash, Entry entry) {}
 
-  private ApiTokens(List<Entry> entries) {
+  private final List<Stored> entries;
+
+  private ApiTokens(List<Stored> entries) {
     this.entries = List.copyOf(entries);
   }
 
@@ -53,9 +56,9 @@ public final class ApiTokens {
   public Optional<Entry> find(String token) {
     byte[] presented = sha256(token);
     Entry found = null;
-    for (Entry entry : entries) {
-      if (MessageDigest.isEqual(entry.hash(), presented) && found == null) {
-        found = entry;
+    for (Stored stored : entries) {
+      if (MessageDigest.isEqual(stored.hash(), presented) && found == null) {
+        found = stored.entry();
       }
     }
     return Optional.ofNullable(found);
@@ -67,7 +70,7 @@ public final class ApiTokens {
   }
 
   static ApiTokens parse(String text, String source) {
-    List<Entry> entries = new ArrayList<>();
+    List<Stored> entries = new ArrayList<>();
     String[] lines = text.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i].strip();
@@ -87,7 +90,7 @@ public final class ApiTokens {
     return new ApiTokens(entries);
   }
 
-  private static Entry entry(String line) {
+  private static Stored entry(String line) {
     String[] fields = line.split("\\s+");
     if (fields.length < 2 || fields.length > 3) {
       throw new IllegalArgumentException(
@@ -107,7 +110,8 @@ public final class ApiTokens {
     for (String scope : fields[1].split(",")) {
       scopes.add(Scope.of(scope));
     }
-    return new Entry(hash, scopes, fields.length == 3 ? fields[2] : "unnamed");
+    return new Stored(
+        hash, new Entry(Set.copyOf(scopes), fields.length == 3 ? fields[2] : "unnamed"));
   }
 
   /** A new random token: {@code sqt_} and 256 random bits, URL-safe. */
@@ -142,7 +146,7 @@ public final class ApiTokens {
   @Override
   public String toString() {
     return entries.stream()
-        .map(e -> e.name() + " " + Arrays.toString(e.scopes().toArray()))
+        .map(e -> e.entry().name() + " " + Arrays.toString(e.entry().scopes().toArray()))
         .collect(Collectors.joining(", ", "ApiTokens[", "]"));
   }
 }

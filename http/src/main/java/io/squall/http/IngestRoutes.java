@@ -70,21 +70,16 @@ public final class IngestRoutes {
   public Route routes() {
     return path(
         "readings",
+        () -> post(() -> auth.require(Scope.WRITE, "POST /api/v1/readings", this::accept)));
+  }
+
+  private Route accept() {
+    return withSizeLimit(
+        settings.maxBody(),
         () ->
-            post(
-                () ->
-                    auth.require(
-                        Scope.WRITE,
-                        "POST /api/v1/readings",
-                        () ->
-                            withSizeLimit(
-                                settings.maxBody(),
-                                () ->
-                                    extractRequestEntity(
-                                        requestEntity ->
-                                            entity(
-                                                Unmarshaller.entityToString(),
-                                                body -> ingest(requestEntity, body)))))));
+            extractRequestEntity(
+                requestEntity ->
+                    entity(Unmarshaller.entityToString(), body -> ingest(requestEntity, body))));
   }
 
   private Route ingest(HttpEntity requestEntity, String body) {

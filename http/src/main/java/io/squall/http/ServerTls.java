@@ -52,9 +52,9 @@ final class ServerTls {
       return ConnectionContext.httpsServer(context);
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       throw new IllegalArgumentException(
-          "HTTPS (SQUALL_HTTP_TLS_DIR="
+          "squall.http.tls-dir (SQUALL_HTTP_TLS_DIR) is "
               + dir
-              + ") needs tls.key (an RSA key, PEM) and tls.crt (PEM) there: "
+              + ", which must hold tls.key (an RSA key, PEM) and tls.crt (PEM): "
               + e.getMessage(),
           e);
     }

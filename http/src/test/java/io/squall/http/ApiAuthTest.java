@@ -15,9 +15,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.squall.sharding.IngestSettings;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -217,6 +221,27 @@ class ApiAuthTest {
       int status = call(HttpRequest.GET(uri)).status().intValue();
       assertTrue(status == 200 || status == 503, uri + " answered " + status);
     }
+  }
+
+  @Test
+  void shouldDocumentEachOperationsScope() throws Exception {
+    Map<String, String> documented = new HashMap<>();
+    String path = null;
+    String method = null;
+    try (var in = ApiRoutes.class.getResourceAsStream("openapi.yaml")) {
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (line.matches("  /\\S+:")) {
+          path = line.strip().replace(":", "");
+        } else if (line.matches("    (get|post):")) {
+          method = line.strip().replace(":", "").toUpperCase(Locale.ROOT);
+        } else if (line.startsWith("      x-squall-scope: ")) {
+          documented.put(method + " " + path, line.substring(line.indexOf(':') + 1).strip());
+        }
+      }
+    }
+    Map<String, String> enforced = new HashMap<>();
+    PROTECTED.forEach(call -> enforced.put(call.endpoint(), call.scope().label()));
+    assertEquals(enforced, documented);
   }
 
   @Test

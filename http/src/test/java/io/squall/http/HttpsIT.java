@@ -10,6 +10,7 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.http.javadsl.ServerBinding;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.squall.persistence.testing.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -20,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -31,23 +31,7 @@ class HttpsIT {
   @Test
   void shouldServeHttpsOnlyWithTheCertificateOfItsTlsDirectory() throws Exception {
     Path dir = Files.createTempDirectory("squall-https");
-    openssl(
-        dir,
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "tls.key",
-        "-out",
-        "tls.crt",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1");
+    TestCertificates.selfSigned(dir, "127.0.0.1");
     Config config =
         ConfigFactory.parseString("squall.http.port = 0\nsquall.http.tls-dir = \"" + dir + "\"")
             .withFallback(ConfigFactory.parseResources("http.conf"))
@@ -111,14 +95,5 @@ class HttpsIT {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, trustManagers.getTrustManagers(), null);
     return context;
-  }
-
-  private static void openssl(Path dir, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("openssl"));
-    command.addAll(List.of(args));
-    Process process =
-        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes());
-    assertTrue(process.waitFor(1, TimeUnit.MINUTES) && process.exitValue() == 0, output);
   }
 }

@@ -2,6 +2,7 @@ package io.squall.multijvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.squall.persistence.testing.TestCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.squall.persistence.testing.TestCertificates;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +23,14 @@ class RemotingTlsIT {
   void shouldKeepANodeWithAnotherCasCertificateOutOfTheCluster() throws Exception {
     try (SquallCluster cluster = SquallCluster.create("mj_tls", 0, SquallCluster.TEST_JVM)) {
       Path trusted = TestCertificates.issue(cluster.dir.resolve("tls-trusted"), "Squall CA");
+      // the stranger trusts the cluster's CA, so only the cluster's check of its certificate
+      // (mutual
+      // authentication) can keep it out
       Path stranger = TestCertificates.issue(cluster.dir.resolve("tls-stranger"), "Other CA");
+      Files.copy(
+          trusted.resolve("ca.crt"),
+          stranger.resolve("ca.crt"),
+          StandardCopyOption.REPLACE_EXISTING);
       int seedPort = Harness.freePort();
       NodeProcess first = add(cluster, "node-1", seedPort, seedPort, trusted);
       NodeProcess second = add(cluster, "node-2", Harness.freePort(), seedPort, trusted);
@@ -31,8 +41,14 @@ class RemotingTlsIT {
 
       NodeProcess intruder = add(cluster, "node-3", Harness.freePort(), seedPort, stranger);
       intruder.start();
-      // long enough for several join attempts (the seed nodes are asked every few seconds)
-      Thread.sleep(Duration.ofSeconds(30).toMillis());
+      // until the seed refused node-3's certificate, then a few more join attempts
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (!refused(first) && System.nanoTime() < deadline) {
+        Thread.sleep(1_000);
+      }
+      assertTrue(
+          refused(first), "node-1 refused node-3 in the TLS handshake (" + first.log() + ")");
+      Thread.sleep(Duration.ofSeconds(10).toMillis());
 
       assertTrue(intruder.isAlive(), "node-3 runs, trying to join");
       for (NodeProcess member : List.of(first, second)) {
@@ -45,10 +61,12 @@ class RemotingTlsIT {
       assertFalse(
           SquallCluster.members(intruder).containsValue("Up"),
           "node-3 is no member: " + SquallCluster.members(intruder));
-      assertTrue(
-          Files.readString(intruder.log()).contains("SSLHandshakeException"),
-          "node-3 was refused in the TLS handshake (its log: " + intruder.log() + ")");
     }
+  }
+
+  /** Whether {@code node}'s log tells of a peer whose certificate its CA did not sign. */
+  private static boolean refused(NodeProcess node) throws IOException {
+    return Files.readString(node.log()).contains("SSLHandshakeException");
   }
 
   /** A node on 127.0.0.1 joining through the seed at {@code seedPort}, with {@code tls}'s keys. */

@@ -187,9 +187,10 @@ final class StatusCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code uri} answered, with the API token (the management endpoints need none). */
+  /** {@code uri} answered; the API token goes to the API only, never to management. */
   private JsonNode get(String uri, String what) throws Exception {
-    HttpResponse<String> response = ApiClient.send(uri, "GET", api.token, what);
+    String token = uri.startsWith(api.api) ? api.token : null;
+    HttpResponse<String> response = ApiClient.send(uri, "GET", token, what);
     if (response.statusCode() != 200) {
       throw new IllegalStateException(
           what + " answered " + response.statusCode() + ": " + response.body());

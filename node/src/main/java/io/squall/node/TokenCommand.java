@@ -4,8 +4,9 @@ import io.squall.http.ApiTokens;
 import io.squall.http.Scope;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,6 +17,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -57,12 +59,20 @@ final class TokenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Set<Scope> granted = EnumSet.noneOf(Scope.class);
-    for (String scope : scopes) {
-      granted.add(Scope.of(scope));
-    }
     String token = ApiTokens.newToken();
-    String line = ApiTokens.line(token, granted, name);
+    String line;
+    try {
+      Set<Scope> granted = EnumSet.noneOf(Scope.class);
+      for (String scope : scopes) {
+        granted.add(Scope.of(scope));
+      }
+      line = ApiTokens.line(token, granted, name);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (file != null) {
+      append(file, line);
+    }
     PrintWriter out = spec.commandLine().getOut();
     out.println("Token (shown once; give it to its client and keep it secret):");
     out.println("  " + token);
@@ -70,17 +80,32 @@ final class TokenCommand implements Callable<Integer> {
       out.println("Its line for the tokens file:");
       out.println("  " + line);
     } else {
-      append(file, line);
       out.println("Its line was appended to " + file + ".");
     }
     return 0;
   }
 
+  /**
+   * Appends {@code line} on a line of its own, creating the file readable by its owner only; the
+   * token is printed only once this worked.
+   */
   private static void append(Path file, String line) throws IOException {
-    if (!Files.exists(file)) {
-      Files.createFile(
-          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try (FileChannel channel =
+        FileChannel.open(
+            file,
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+      long size = channel.size();
+      boolean endsWithNewline = true;
+      if (size > 0) {
+        ByteBuffer last = ByteBuffer.allocate(1);
+        channel.read(last, size - 1);
+        endsWithNewline = last.get(0) == '\n';
+      }
+      channel.position(size);
+      channel.write(
+          ByteBuffer.wrap(
+              ((endsWithNewline ? "" : "\n") + line + "\n").getBytes(StandardCharsets.UTF_8)));
     }
-    Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
   }
 }

@@ -47,6 +47,7 @@ class CommandLineIT {
         "journal --help",
         "status --help",
         "rebuild --help",
+        "token --help",
         "schema --help",
         "bench --help",
         "bench ingest --help",

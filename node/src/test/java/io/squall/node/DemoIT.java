@@ -62,6 +62,9 @@ class DemoIT {
     demo.environment().put("SQUALL_STATE_DIR", state.toString());
     demo.environment().remove("SQUALL_KAFKA_BOOTSTRAP_SERVERS");
     demo.environment().remove("SQUALL_CASSANDRA_CONTACT_POINTS");
+    // a user's demo, not the build's Kafka with its SASL listener
+    demo.environment().remove("SQUALL_KAFKA_SASL");
+    demo.environment().remove("SQUALL_KAFKA_SASL_PORT");
 
     Process process = demo.start();
     boolean finished = process.waitFor(10, TimeUnit.MINUTES);

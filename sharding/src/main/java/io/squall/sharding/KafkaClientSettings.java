@@ -4,6 +4,7 @@ import akka.kafka.ConsumerSettings;
 import akka.kafka.ProducerSettings;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +43,7 @@ public record KafkaClientSettings(String bootstrapServers, Map<String, String> p
     config
         .getConfig(CLIENT)
         .entrySet()
-        .forEach(e -> properties.put(e.getKey(), String.valueOf(e.getValue().unwrapped())));
+        .forEach(e -> properties.put(e.getKey(), propertyValue(e.getValue().unwrapped())));
     String username = config.getString(SASL + ".username");
     if (!username.isEmpty()) {
       properties.put(JAAS, jaas(config, properties, username));
@@ -151,7 +152,20 @@ public record KafkaClientSettings(String bootstrapServers, Map<String, String> p
         + "]";
   }
 
+  /** A kafka-clients value: a list (enabled protocols, cipher suites) as a comma-separated one. */
+  private static String propertyValue(Object value) {
+    return value instanceof List<?> list
+        ? list.stream().map(String::valueOf).collect(Collectors.joining(","))
+        : String.valueOf(value);
+  }
+
+  /** Passwords, keys given inline, JAAS and OAuth secrets. */
   private static boolean secret(String key) {
-    return key.contains("password") || key.equals(JAAS);
+    return key.contains("password")
+        || key.contains("jaas")
+        || key.contains("secret")
+        || key.contains("token")
+        || key.endsWith(".key")
+        || key.contains(".key.");
   }
 }

@@ -46,6 +46,23 @@ class KafkaClientSettingsTest {
   }
 
   @Test
+  void shouldJoinListsAndHideEverySecretWhenPrinted() {
+    KafkaClientSettings settings =
+        settings(
+            "squall.kafka.client.security.protocol = SSL",
+            "squall.kafka.client.ssl.enabled.protocols = [TLSv1.3, TLSv1.2]",
+            "squall.kafka.client.ssl.keystore.key = \"-----BEGIN PRIVATE KEY----- abc\"",
+            "squall.kafka.client.ssl.keystore.password = hunter2",
+            "squall.kafka.client.sasl.oauthbearer.client.secret = s3cr3t");
+    assertEquals("TLSv1.3,TLSv1.2", settings.properties().get("ssl.enabled.protocols"));
+    String printed = settings.toString();
+    for (String secret : new String[] {"BEGIN PRIVATE KEY", "hunter2", "s3cr3t"}) {
+      assertFalse(printed.contains(secret), printed);
+    }
+    assertTrue(printed.contains("security.protocol=SSL"), printed);
+  }
+
+  @Test
   void shouldUseTheScramModuleForScram() {
     KafkaClientSettings settings =
         settings(
