@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Remoting over TLS with mutual authentication: two nodes holding certificates of one CA form a
- * cluster; a third, whose certificate another CA signed, reaches their port but never joins.
+ * cluster; a third, whose certificate another CA signed, reaches their port but never joins, nor
+ * does a fourth whose certificate the CA signed for another name.
  */
 class RemotingTlsIT {
   @Test
@@ -43,11 +44,10 @@ class RemotingTlsIT {
       intruder.start();
       // until the seed refused node-3's certificate, then a few more join attempts
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (!refused(first) && System.nanoTime() < deadline) {
+      while (!refused(intruder) && System.nanoTime() < deadline) {
         Thread.sleep(1_000);
       }
-      assertTrue(
-          refused(first), "node-1 refused node-3 in the TLS handshake (" + first.log() + ")");
+      assertTrue(refused(intruder), "node-1 refused node-3's certificate (" + intruder.log() + ")");
       Thread.sleep(Duration.ofSeconds(10).toMillis());
 
       assertTrue(intruder.isAlive(), "node-3 runs, trying to join");
@@ -61,12 +61,29 @@ class RemotingTlsIT {
       assertFalse(
           SquallCluster.members(intruder).containsValue("Up"),
           "node-3 is no member: " + SquallCluster.members(intruder));
+
+      // the cluster's CA signed this one, but for another name than the nodes share
+      intruder.terminate();
+      Path otherName =
+          TestCertificates.signedBy(trusted, cluster.dir.resolve("tls-other-name"), "not-squall");
+      NodeProcess misnamed = add(cluster, "node-4", Harness.freePort(), seedPort, otherName);
+      misnamed.start();
+      Thread.sleep(Duration.ofSeconds(30).toMillis());
+      assertTrue(misnamed.isAlive(), "node-4 runs, trying to join");
+      assertEquals(
+          Map.of(first.address(), "Up", second.address(), "Up"),
+          SquallCluster.members(first),
+          "node-1 sees only the nodes whose certificates name squall");
     }
   }
 
-  /** Whether {@code node}'s log tells of a peer whose certificate its CA did not sign. */
+  /**
+   * Whether {@code node}'s log tells that a peer refused its certificate: the TLS alert a server
+   * sends when it cannot verify its client's (the server itself logs nothing of it).
+   */
   private static boolean refused(NodeProcess node) throws IOException {
-    return Files.readString(node.log()).contains("SSLHandshakeException");
+    return Files.readString(node.log())
+        .contains("SSLHandshakeException: Received fatal alert: certificate_unknown");
   }
 
   /** A node on 127.0.0.1 joining through the seed at {@code seedPort}, with {@code tls}'s keys. */

@@ -29,6 +29,27 @@ public final class TestCertificates {
                 + " -extfile san.ext"));
   }
 
+  /**
+   * A certificate for {@code CN=name} signed by the CA of {@code caDir} (made by {@link #issue}),
+   * with that CA's {@code ca.crt} beside it.
+   */
+  public static Path signedBy(Path caDir, Path dir, String name) {
+    try {
+      Files.createDirectories(dir);
+      for (String file : List.of("ca.crt", "ca.key")) {
+        Files.copy(caDir.resolve(file), dir.resolve(file));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    make(
+        dir,
+        List.of("req -newkey rsa:2048 -nodes -keyout tls.key -out tls.csr -subj", "/CN=" + name),
+        List.of(
+            "x509 -req -in tls.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out tls.crt -days 2"));
+    return dir;
+  }
+
   /** A self-signed certificate for the address {@code ip}. */
   public static Path selfSigned(Path dir, String ip) {
     return make(
