@@ -46,15 +46,7 @@ class HealthRoutesTest {
   }
 
   private static JsonNode json(HttpResponse response) throws Exception {
-    String body =
-        response
-            .entity()
-            .toStrict(5_000, system)
-            .toCompletableFuture()
-            .get(5, TimeUnit.SECONDS)
-            .getData()
-            .utf8String();
-    return JsonSupport.MAPPER.readTree(body);
+    return RouteTesting.json(response, system);
   }
 
   @Test

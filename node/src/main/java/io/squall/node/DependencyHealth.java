@@ -30,7 +30,6 @@ final class DependencyHealth implements Health {
   private final ActorSystem<?> system;
   private final Duration timeout;
   private final KafkaClientSettings kafkaClient;
-  private final String kafkaBootstrapServers;
   private final Admin kafka;
   private final CassandraSession cassandra;
 
@@ -38,7 +37,6 @@ final class DependencyHealth implements Health {
     this.system = system;
     this.timeout = timeout;
     this.kafkaClient = kafkaClient;
-    this.kafkaBootstrapServers = kafkaClient.bootstrapServers();
     Properties props = kafkaClient.toProperties();
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "squall-health");
     this.kafka = Admin.create(props);
@@ -66,13 +64,18 @@ final class DependencyHealth implements Health {
                 nodes ->
                     nodes.isEmpty()
                         ? new Component(
-                            "kafka", false, "no broker in the cluster at " + kafkaBootstrapServers)
+                            "kafka",
+                            false,
+                            "no broker in the cluster at " + kafkaClient.bootstrapServers())
                         : new Component(
                             "kafka",
                             true,
-                            nodes.size() + " broker(s) at " + kafkaBootstrapServers));
+                            nodes.size() + " broker(s) at " + kafkaClient.bootstrapServers()));
     return guarded(
-        "kafka", "no broker answered at " + kafkaBootstrapServers, answer, kafkaClient::refusal);
+        "kafka",
+        "no broker answered at " + kafkaClient.bootstrapServers(),
+        answer,
+        kafkaClient::refusal);
   }
 
   private CompletionStage<Component> cassandra() {
