@@ -55,14 +55,65 @@ class SourceFormatTest {
   void shouldLeaveOutMissingValuesAndCountATraceAsZero() {
     Reading reading =
         SourceFormat.ISD_LITE.decode(
-            utf8("725030:14732,2008,02,29,23,0.0,999.9,0.0,0,0.0,0,-0.1,-0.1\r\n"));
+            utf8("725030:14732,2008,02,29,23,0.0,-3.9,0.0,0,0.0,0,-0.1,-0.1\r\n"));
 
     assertEquals(Instant.parse("2008-02-29T23:00:00Z"), reading.timestamp());
-    assertNull(reading.metrics().get("dewpoint"), "999.9 dewpoint is missing");
     assertNull(reading.metrics().get("pressure"), "0.0 pressure is missing");
+    assertEquals(-3.9, reading.metrics().get("dewpoint"));
     assertEquals(0.0, reading.metrics().get("temperature"), "0.0 temperature is a value");
+    assertEquals(0.0, reading.metrics().get("wind_direction"), "0 wind direction is a value");
+    assertEquals(0.0, reading.metrics().get("wind_speed"), "0.0 wind speed is a value");
     assertEquals(0.0, reading.metrics().get("precipitation_1h"));
     assertEquals(0.0, reading.metrics().get("precipitation_6h"));
+  }
+
+  @Test
+  void shouldTreatFillerRowTemperatureAndWindAsMissing() {
+    Reading reading =
+        SourceFormat.ISD_LITE.decode(
+            utf8("724940:23234,2008,01,01,05,0.0,999.9,0.0,290,5.7,7,-0.1,0.2"));
+
+    assertEquals(
+        Map.of("sky_condition", 7.0, "precipitation_1h", 0.0, "precipitation_6h", 0.2),
+        reading.metrics(),
+        "a filler row observes only the sky condition and the precipitations");
+  }
+
+  @Test
+  void shouldKeepTemperatureWhenOnlyDewpointIsMissing() {
+    Reading reading =
+        SourceFormat.ISD_LITE.decode(
+            utf8("724940:23234,2008,01,11,09,0.0,999.9,1023.8,0,0.0,8,0.0,0.0"));
+
+    assertEquals(
+        Map.of(
+            "temperature",
+            0.0,
+            "pressure",
+            1023.8,
+            "wind_direction",
+            0.0,
+            "wind_speed",
+            0.0,
+            "sky_condition",
+            8.0,
+            "precipitation_1h",
+            0.0,
+            "precipitation_6h",
+            0.0),
+        reading.metrics());
+  }
+
+  @Test
+  void shouldKeepTemperatureAndWindWhenOnlyPressureIsMissing() {
+    Reading reading =
+        SourceFormat.ISD_LITE.decode(
+            utf8("725030:14732,2008,01,01,05,-2.2,-8.3,0.0,310,6.2,4,0.0,0.0"));
+
+    assertNull(reading.metrics().get("pressure"));
+    assertEquals(-2.2, reading.metrics().get("temperature"));
+    assertEquals(310.0, reading.metrics().get("wind_direction"));
+    assertEquals(6.2, reading.metrics().get("wind_speed"));
   }
 
   @ParameterizedTest(name = "{0}")

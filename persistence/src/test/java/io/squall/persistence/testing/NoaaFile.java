@@ -73,7 +73,11 @@ public final class NoaaFile {
     return lines(file).stream().map(NoaaFile::parse).toList();
   }
 
-  /** One well-formed line: dewpoint 999.9 and pressure 0.0 are absent, precipitation -0.1 is 0. */
+  /**
+   * One well-formed line: dewpoint 999.9 and pressure 0.0 are absent, precipitation -0.1 is 0; a
+   * filler line (dewpoint 999.9 and pressure 0.0) has no temperature, wind_direction or wind_speed
+   * either.
+   */
   public static Reading parse(String line) {
     String[] columns = line.split(",", -1);
     LocalDateTime at =
@@ -83,12 +87,21 @@ public final class NoaaFile {
             Integer.parseInt(columns[3].trim()),
             Integer.parseInt(columns[4].trim()),
             0);
+    boolean filler =
+        Double.parseDouble(columns[6].trim()) == 999.9
+            && Double.parseDouble(columns[7].trim()) == 0.0;
     Map<String, Double> metrics = new LinkedHashMap<>();
     for (int i = 0; i < METRICS.length; i++) {
       double value = Double.parseDouble(columns[5 + i].trim());
       String metric = METRICS[i];
       if (metric.equals("dewpoint") && value == 999.9
           || metric.equals("pressure") && value == 0.0) {
+        continue;
+      }
+      if (filler
+          && (metric.equals("temperature")
+              || metric.equals("wind_direction")
+              || metric.equals("wind_speed"))) {
         continue;
       }
       if (metric.startsWith("precipitation") && value == -0.1) {

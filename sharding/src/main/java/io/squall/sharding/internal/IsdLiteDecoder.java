@@ -13,7 +13,10 @@ import java.util.Map;
 /**
  * ISD-lite CSV, no header, 13 columns: {@code wsid, year, month, day, hour, temperature, dewpoint,
  * pressure, wind_direction, wind_speed, sky_condition, precipitation_1h, precipitation_6h}.
- * Dewpoint 999.9 and pressure 0.0 mean missing; precipitation -0.1 is a trace, counted as 0.0.
+ * Dewpoint 999.9 and pressure 0.0 mean missing; precipitation -0.1 is a trace, counted as 0.0. A
+ * line with dewpoint 999.9 <em>and</em> pressure 0.0 is a filler record, where only sky_condition
+ * and the precipitations were observed: its temperature, wind_direction and wind_speed are missing
+ * too. A line with dewpoint 999.9 but a real pressure keeps its temperature and wind.
  */
 public final class IsdLiteDecoder {
   private static final int COLUMNS = 13;
@@ -27,6 +30,11 @@ public final class IsdLiteDecoder {
     "precipitation_1h",
     "precipitation_6h"
   };
+  private static final int TEMPERATURE = 0;
+  private static final int DEWPOINT = 1;
+  private static final int PRESSURE = 2;
+  private static final int WIND_DIRECTION = 3;
+  private static final int WIND_SPEED = 4;
   private static final String[] TIME_COLUMNS = {"year", "month", "day", "hour"};
 
   private IsdLiteDecoder() {}
@@ -57,18 +65,25 @@ public final class IsdLiteDecoder {
       throw new BadReadingException(
           Kind.MALFORMED, "impossible hour " + time[3] + " (expected 0-23)");
     }
+    double[] values = new double[METRICS.length];
+    for (int i = 0; i < METRICS.length; i++) {
+      values[i] = number(columns[5 + i], METRICS[i]);
+    }
+    boolean noDewpoint = values[DEWPOINT] == 999.9;
+    boolean noPressure = values[PRESSURE] == 0.0;
+    boolean filler = noDewpoint && noPressure;
     Map<String, Double> metrics = new HashMap<>(METRICS.length * 2);
     for (int i = 0; i < METRICS.length; i++) {
-      String metric = METRICS[i];
-      double value = number(columns[5 + i], metric);
-      if (metric.equals("dewpoint") && value == 999.9
-          || metric.equals("pressure") && value == 0.0) {
+      if (i == DEWPOINT && noDewpoint
+          || i == PRESSURE && noPressure
+          || filler && (i == TEMPERATURE || i == WIND_DIRECTION || i == WIND_SPEED)) {
         continue;
       }
-      if (value == -0.1 && metric.startsWith("precipitation")) {
+      double value = values[i];
+      if (value == -0.1 && METRICS[i].startsWith("precipitation")) {
         value = 0.0;
       }
-      metrics.put(metric, value);
+      metrics.put(METRICS[i], value);
     }
     return ReadingLimits.reading(
         device, date.atTime(time[3], 0).toInstant(ZoneOffset.UTC), metrics);
