@@ -48,8 +48,7 @@ public final class ApiRoutes {
       IngestSettings ingest,
       Health health,
       CompletionStage<Optional<ReadingsConsumer>> devices,
-      CompletionStage<AggregatesProjection> projection,
-      int slices) {
+      CompletionStage<AggregatesProjection> projection) {
     return create(
         system,
         settings,
@@ -58,8 +57,7 @@ public final class ApiRoutes {
         health,
         devices,
         projection.thenApply(AggregatesProjection::aggregates),
-        projection,
-        slices);
+        projection);
   }
 
   /**
@@ -74,8 +72,7 @@ public final class ApiRoutes {
       Health health,
       CompletionStage<Optional<ReadingsConsumer>> devices,
       CompletionStage<Aggregates> aggregates,
-      CompletionStage<AggregatesProjection> projection,
-      int slices) {
+      CompletionStage<AggregatesProjection> projection) {
     DeviceRoutes state = new DeviceRoutes(system, settings.askTimeout());
     AggregateRoutes figures = new AggregateRoutes(system, aggregates, settings);
     IngestRoutes ingestion = new IngestRoutes(system, ingest, settings, auth);
@@ -99,7 +96,7 @@ public final class ApiRoutes {
                                         ready -> concat(state.routes(id), figures.routes(id)))))),
             ingestion.routes(),
             new IngestStatusRoutes(devices, auth).routes(),
-            projections.routes(slices),
+            projections.routes(),
             path("openapi.yaml", () -> get(() -> complete(openApi()))));
     return pathPrefix("api", () -> pathPrefix("v1", () -> v1));
   }

@@ -12,28 +12,28 @@ import static akka.http.javadsl.server.Directives.post;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import io.squall.projections.AggregatesProjection;
-import io.squall.projections.ProjectionLag;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code GET /api/v1/projections}: each projection's versions and how far each slice has come;
- * {@code POST /api/v1/projections/aggregates/rebuild}: build the next version from the journal.
+ * {@code GET /api/v1/projections}: each projection's versions, what they still have to write and a
+ * rebuild's progress; {@code POST /api/v1/projections/aggregates/rebuild}: build the next version
+ * from the devices' journals.
  */
 public final class ProjectionRoutes {
   private final CompletionStage<AggregatesProjection> projection;
   private final ApiAuth auth;
 
   /** One projection as the API shows it. */
-  public record Projection(String name, int slices, List<ProjectionLag.VersionStatus> versions) {}
+  public record Projection(String name, List<AggregatesProjection.VersionStatus> versions) {}
 
   public ProjectionRoutes(CompletionStage<AggregatesProjection> projection, ApiAuth auth) {
     this.projection = projection;
     this.auth = auth;
   }
 
-  public Route routes(int slices) {
+  public Route routes() {
     return pathPrefix(
         "projections",
         () ->
@@ -42,8 +42,7 @@ public final class ProjectionRoutes {
                     () ->
                         get(
                             () ->
-                                auth.require(
-                                    Scope.READ, "GET /api/v1/projections", () -> status(slices)))),
+                                auth.require(Scope.READ, "GET /api/v1/projections", this::status))),
                 path(
                     akka.http.javadsl.server.PathMatchers.segment(AggregatesProjection.NAME)
                         .slash("rebuild"),
@@ -56,7 +55,7 @@ public final class ProjectionRoutes {
                                     this::rebuild)))));
   }
 
-  private Route status(int slices) {
+  private Route status() {
     return Starting.whenReady(
         projection,
         "the aggregates projection",
@@ -68,8 +67,7 @@ public final class ProjectionRoutes {
                         ? ApiFailures.toRoute(result.failed().get(), "Cassandra")
                         : complete(
                             StatusCodes.OK,
-                            List.of(
-                                new Projection(AggregatesProjection.NAME, slices, result.get())),
+                            List.of(new Projection(AggregatesProjection.NAME, result.get())),
                             JsonSupport.marshaller())));
   }
 
@@ -93,8 +91,8 @@ public final class ProjectionRoutes {
                                 "detail",
                                 "version "
                                     + result.get()
-                                    + " is built from the start of the journal; reads switch"
-                                    + " to it once it has caught up"),
+                                    + " is built from every device's journal; reads switch"
+                                    + " to it once every device is done"),
                             JsonSupport.marshaller())));
   }
 }

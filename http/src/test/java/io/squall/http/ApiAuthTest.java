@@ -74,8 +74,7 @@ class ApiAuthTest {
                 () -> CompletableFuture.completedFuture(new Health.Report(List.of())),
                 new CompletableFuture<>(),
                 new CompletableFuture<>(),
-                new CompletableFuture<>(),
-                16));
+                new CompletableFuture<>()));
   }
 
   @AfterAll

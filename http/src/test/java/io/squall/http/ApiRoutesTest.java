@@ -18,12 +18,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.squall.persistence.Device;
+import io.squall.persistence.DeviceProjection;
 import io.squall.persistence.Reading;
 import io.squall.projections.Aggregate;
 import io.squall.projections.AggregateRow;
 import io.squall.projections.Aggregates;
 import io.squall.projections.AggregatesProjection;
 import io.squall.projections.AggregatesRepository;
+import io.squall.projections.Period;
+import io.squall.projections.PeriodRow;
+import io.squall.projections.ProjectionVersions;
 import io.squall.sharding.IngestSettings;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,7 +80,7 @@ class ApiRoutesTest {
             .resolve();
     testKit = ActorTestKit.create("ApiRoutesTest", config);
     io.squall.persistence.testing.LocalInfra.joinSelf(testKit.system());
-    Device.init(testKit.system());
+    Device.init(testKit.system(), DeviceProjection.NONE);
     ClusterSharding.get(testKit.system())
         .entityRefFor(Device.ENTITY_KEY, STATION)
         .<Device.Recorded>askWithStatus(
@@ -109,9 +113,9 @@ class ApiRoutesTest {
                 ingest,
                 healthy,
                 CompletableFuture.completedFuture(java.util.Optional.empty()),
-                CompletableFuture.completedFuture(new Aggregates(new FixedRepository(), () -> 1)),
-                starting,
-                16));
+                CompletableFuture.completedFuture(
+                    new Aggregates(new FixedRepository(), ApiRoutesTest::versionOne)),
+                starting));
     HttpSettings impatient =
         new HttpSettings(
             http.iface(),
@@ -132,9 +136,9 @@ class ApiRoutesTest {
                 ingest,
                 healthy,
                 CompletableFuture.completedFuture(java.util.Optional.empty()),
-                CompletableFuture.completedFuture(new Aggregates(new FailingRepository(), () -> 1)),
-                starting,
-                16));
+                CompletableFuture.completedFuture(
+                    new Aggregates(new FailingRepository(), ApiRoutesTest::versionOne)),
+                starting));
   }
 
   @AfterAll
@@ -142,17 +146,54 @@ class ApiRoutesTest {
     testKit.shutdownTestKit();
   }
 
+  private static ProjectionVersions.State versionOne() {
+    return new ProjectionVersions.State(1, java.util.OptionalInt.empty(), false);
+  }
+
   /** Two days of temperature for the station, whatever is asked. */
   private static class FixedRepository implements AggregatesRepository {
     @Override
-    public CompletionStage<Map<AggregateRow.Key, AggregateRow>> load(
-        int version, Collection<AggregateRow.Key> keys) {
+    public CompletionStage<Map<Period, PeriodRow>> load(
+        int version, String deviceId, Collection<Period> periods) {
       return CompletableFuture.completedFuture(Map.of());
     }
 
     @Override
-    public CompletionStage<akka.Done> save(int version, Collection<AggregateRow> rows) {
+    public CompletionStage<akka.Done> save(
+        int version, String deviceId, Collection<PeriodRow> rows) {
       return CompletableFuture.completedFuture(akka.Done.getInstance());
+    }
+
+    @Override
+    public CompletionStage<List<AggregateRow>> dailyOfEarlierLayout(
+        int version, String deviceId, String metric, LocalDate from, LocalDate to) {
+      return daily(version, deviceId, metric, from, to);
+    }
+
+    @Override
+    public CompletionStage<List<AggregateRow>> monthlyOfEarlierLayout(
+        int version, String deviceId, String metric, int year) {
+      return monthly(version, deviceId, metric, year);
+    }
+
+    @Override
+    public CompletionStage<akka.Done> registerDevice(String deviceId) {
+      return CompletableFuture.completedFuture(akka.Done.getInstance());
+    }
+
+    @Override
+    public akka.stream.javadsl.Source<String, akka.NotUsed> devices() {
+      return akka.stream.javadsl.Source.empty();
+    }
+
+    @Override
+    public CompletionStage<akka.Done> markRebuilt(int version, String deviceId, long lastSeq) {
+      return CompletableFuture.completedFuture(akka.Done.getInstance());
+    }
+
+    @Override
+    public CompletionStage<java.util.Optional<Long>> rebuilt(int version, String deviceId) {
+      return CompletableFuture.completedFuture(java.util.Optional.empty());
     }
 
     @Override
@@ -226,8 +267,7 @@ class ApiRoutesTest {
             () -> new CompletableFuture<>(),
             new CompletableFuture<>(),
             new CompletableFuture<>(),
-            new CompletableFuture<>(),
-            16));
+            new CompletableFuture<>()));
   }
 
   private static HttpResponse get(String uri) throws Exception {

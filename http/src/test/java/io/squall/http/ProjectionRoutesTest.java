@@ -1,9 +1,10 @@
 package io.squall.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.squall.projections.ProjectionLag;
+import io.squall.projections.AggregatesProjection;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,36 +13,39 @@ import org.junit.jupiter.api.Test;
 class ProjectionRoutesTest {
 
   @Test
-  void shouldShowEachSlicesLagWithTheContractFieldsAndWhetherTheCountWasCapped() {
-    Instant offset = Instant.parse("2026-11-29T10:00:00Z");
+  void shouldShowWhatEachVersionStillHasToWriteAndTheRebuildsProgress() {
     ProjectionRoutes.Projection projection =
         new ProjectionRoutes.Projection(
             "aggregates",
-            16,
             List.of(
-                new ProjectionLag.VersionStatus(
-                    1,
-                    "serving",
-                    List.of(
-                        new ProjectionLag.SliceLag("slice-3", offset, 0.5, 0, false),
-                        new ProjectionLag.SliceLag("slice-7", offset, 259_200.0, 1000, true)))));
+                new AggregatesProjection.VersionStatus(1, "serving", 2, 2L, 0.25, null),
+                new AggregatesProjection.VersionStatus(
+                    2,
+                    "building",
+                    40,
+                    null,
+                    null,
+                    new AggregatesProjection.Rebuild(
+                        Instant.parse("2026-12-06T10:00:00Z"), 60, 100, 123_456))));
 
     JsonNode body = JsonSupport.MAPPER.valueToTree(List.of(projection));
 
-    JsonNode version = body.get(0).get("versions").get(0);
     assertEquals("aggregates", body.get(0).get("name").asText());
-    assertEquals(16, body.get(0).get("slices").asInt());
-    assertEquals(1, version.get("version").asInt());
-    assertEquals("serving", version.get("role").asText());
-    JsonNode caughtUp = version.get("slices").get(0);
-    assertEquals("slice-3", caughtUp.get("slice").asText());
-    assertEquals("2026-11-29T10:00:00Z", caughtUp.get("offsetTime").asText());
-    assertEquals(0.5, caughtUp.get("lagSeconds").asDouble());
-    assertEquals(0, caughtUp.get("lagEvents").asLong());
-    assertEquals(false, caughtUp.get("lagEventsCapped").asBoolean());
-    JsonNode daysBehind = version.get("slices").get(1);
-    assertEquals(1000, daysBehind.get("lagEvents").asLong());
-    assertEquals(true, daysBehind.get("lagEventsCapped").asBoolean());
-    assertEquals(true, daysBehind.get("lagEvents").isNumber());
+    JsonNode serving = body.get(0).get("versions").get(0);
+    assertEquals(1, serving.get("version").asInt());
+    assertEquals("serving", serving.get("state").asText());
+    assertEquals(2, serving.get("devicesPending").asLong());
+    assertEquals(2, serving.get("eventsPending").asLong());
+    assertEquals(0.25, serving.get("oldestPendingSeconds").asDouble());
+    assertTrue(serving.get("rebuild").isNull());
+    JsonNode building = body.get(0).get("versions").get(1);
+    assertEquals("building", building.get("state").asText());
+    assertEquals(40, building.get("devicesPending").asLong());
+    assertTrue(building.get("eventsPending").isNull(), "not known before a device is replayed");
+    JsonNode rebuild = building.get("rebuild");
+    assertEquals("2026-12-06T10:00:00Z", rebuild.get("startedAt").asText());
+    assertEquals(60, rebuild.get("devicesDone").asLong());
+    assertEquals(100, rebuild.get("devicesTotal").asLong());
+    assertEquals(123_456, rebuild.get("eventsDone").asLong());
   }
 }

@@ -88,7 +88,6 @@ final class SquallCluster implements AutoCloseable {
     env.put("SQUALL_JOURNAL_KEYSPACE", journalKeyspace);
     env.put("SQUALL_SNAPSHOT_KEYSPACE", name + "_snapshot");
     env.put("SQUALL_KEYSPACE", aggregatesKeyspace);
-    env.put("SQUALL_PROJECTION_KEYSPACE", name + "_offsets");
     this.jvmOptions.add(
         "-Dakka.cluster.split-brain-resolver.stable-after=" + STABLE_AFTER.toSeconds() + "s");
     this.jvmOptions.addAll(jvmOptions);

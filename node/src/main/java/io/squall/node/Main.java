@@ -18,9 +18,11 @@ import com.typesafe.config.Config;
 import io.squall.http.ApiRoutes;
 import io.squall.http.DashboardRoutes;
 import io.squall.http.HttpServer;
+import io.squall.persistence.DeviceProjection;
 import io.squall.persistence.PauseGuard;
 import io.squall.projections.AggregatesProjection;
 import io.squall.projections.AggregatesRepository;
+import io.squall.projections.DeviceRows;
 import io.squall.projections.internal.CassandraAggregatesRepository;
 import io.squall.sharding.DeviceSharding;
 import io.squall.sharding.IngestSettings;
@@ -82,8 +84,9 @@ public final class Main {
     joinCluster(system, settings);
     DependencyHealth health =
         new DependencyHealth(system, settings.ingest().kafka(), settings.http().healthTimeout());
-    CompletionStage<Optional<ReadingsConsumer>> ingestion = startIngestion(system, settings);
     CompletionStage<AggregatesProjection> aggregates = startProjection(system, settings);
+    CompletionStage<Optional<ReadingsConsumer>> ingestion =
+        startIngestion(system, settings, DeviceRows.of(system, aggregates));
     CompletionStage<ServerBinding> http =
         HttpServer.start(
             system,
@@ -91,26 +94,23 @@ public final class Main {
             concat(
                 DashboardRoutes.create(),
                 ApiRoutes.create(
-                    system,
-                    settings.http(),
-                    settings.ingest(),
-                    health,
-                    ingestion,
-                    aggregates,
-                    settings.projections().slices())));
+                    system, settings.http(), settings.ingest(), health, ingestion, aggregates)));
     Node node = new Node(http, ingestion, aggregates);
     NodeReadiness.register(system, node, health);
     return node;
   }
 
-  /** Device shards aligned with the topic's partitions, then (if enabled) this node's consumer. */
+  /**
+   * Device shards aligned with the topic's partitions, each device writing its aggregate rows
+   * through {@code rows}; then (if enabled) this node's consumer.
+   */
   private static CompletionStage<Optional<ReadingsConsumer>> startIngestion(
-      ActorSystem<?> system, NodeSettings settings) {
+      ActorSystem<?> system, NodeSettings settings, DeviceProjection rows) {
     IngestSettings ingest = settings.ingest();
     return Startup.retrying(
             system,
             "the device shards on Kafka at " + ingest.bootstrapServers(),
-            () -> DeviceSharding.init(system, ingest, settings.device()))
+            () -> DeviceSharding.init(system, ingest, settings.device(), rows))
         .thenApply(
             ready ->
                 ingest.enabled()
@@ -118,9 +118,7 @@ public final class Main {
                     : Optional.empty());
   }
 
-  /**
-   * The aggregate tables' schema, then the projection of the serving (and any building) version.
-   */
+  /** The aggregate tables' schema, then their versions and the cluster's rebuild driver. */
   private static CompletionStage<AggregatesProjection> startProjection(
       ActorSystem<?> system, NodeSettings settings) {
     CassandraSession session =
@@ -129,7 +127,7 @@ public final class Main {
         new CassandraAggregatesRepository(session, settings.projections().keyspace());
     return Startup.retrying(
         system,
-        "the aggregates projection on Cassandra",
+        "the aggregate tables on Cassandra",
         () -> AggregatesProjection.init(system, settings.projections(), repository, session));
   }
 

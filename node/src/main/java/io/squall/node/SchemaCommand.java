@@ -27,16 +27,15 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code squall schema}: creates what is missing of every keyspace and table Squall uses (journal,
- * snapshots, aggregates, versions, projection offsets), replicated as configured. Safe to run
- * again; run once per deployment, before nodes that start with {@code
- * SQUALL_SCHEMA_AUTOCREATE=false}.
+ * snapshots, aggregates, versions, known devices), replicated as configured. Safe to run again; run
+ * once per deployment, before nodes that start with {@code SQUALL_SCHEMA_AUTOCREATE=false}.
  */
 @Command(
     name = "schema",
     mixinStandardHelpOptions = true,
     versionProvider = Cli.Version.class,
     description =
-        "Creates what is missing of Squall's keyspaces and tables in Cassandra: the journal, the snapshots, the aggregate tables and their versions, and the projection offsets. Every keyspace is replicated like the journal: SQUALL_CASSANDRA_REPLICATION_FACTOR (SimpleStrategy) or SQUALL_CASSANDRA_DATA_CENTERS, as dc1:3,dc2:3 (NetworkTopologyStrategy). Cassandra and the keyspace names are taken from the same environment variables as a node. Running it again changes nothing.")
+        "Creates what is missing of Squall's keyspaces and tables in Cassandra: the journal, the snapshots, the aggregate tables, their versions and the known devices. Every keyspace is replicated like the journal: SQUALL_CASSANDRA_REPLICATION_FACTOR (SimpleStrategy) or SQUALL_CASSANDRA_DATA_CENTERS, as dc1:3,dc2:3 (NetworkTopologyStrategy). Cassandra and the keyspace names are taken from the same environment variables as a node. Running it again changes nothing.")
 final class SchemaCommand implements Callable<Integer> {
   @Override
   public Integer call() {
@@ -95,16 +94,13 @@ final class SchemaCommand implements Callable<Integer> {
         .thenCompose(
             d ->
                 AggregatesProjection.createSchema(
-                    system,
                     projections,
                     new CassandraAggregatesRepository(session, projections.keyspace()),
                     session))
         .thenApply(
             d -> {
-              done.add("aggregates and their versions: " + projections.keyspace());
               done.add(
-                  "projection offsets: "
-                      + config.getString("akka.projection.cassandra.offset-store.keyspace"));
+                  "aggregates, their versions and the known devices: " + projections.keyspace());
               return done;
             })
         .toCompletableFuture();

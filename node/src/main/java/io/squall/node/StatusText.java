@@ -38,24 +38,21 @@ final class StatusText {
                 : health.path("answer").path("detail").asText(health.get("answer").toString())));
     for (JsonNode projection : report.get("projections")) {
       for (JsonNode version : projection.path("versions")) {
-        long events = 0;
-        boolean capped = false;
-        double seconds = 0;
-        for (JsonNode slice : version.path("slices")) {
-          events += slice.path("lagEvents").asLong();
-          capped |= slice.path("lagEventsCapped").asBoolean();
-          seconds = Math.max(seconds, slice.path("lagSeconds").asDouble());
-        }
+        JsonNode rebuild = version.path("rebuild");
         out.printf(
-            "projection %s v%d (%s): %d of %d slices started, %s%,d events to fold, oldest slice offset %.0f s old%n",
+            "projection %s v%d (%s): %,d devices writing rows%s%n",
             projection.get("name").asText(),
             version.get("version").asInt(),
-            version.get("role").asText(),
-            version.path("slices").size(),
-            projection.get("slices").asInt(),
-            capped ? "at least " : "",
-            events,
-            seconds);
+            version.get("state").asText(),
+            version.path("devicesPending").asLong(),
+            rebuild.isObject()
+                ? String.format(
+                    ", rebuilt %,d of %,d devices listed (%,d events)",
+                    rebuild.path("devicesDone").asLong(),
+                    rebuild.path("devicesTotal").asLong(),
+                    rebuild.path("eventsDone").asLong())
+                : String.format(
+                    ", oldest waiting %.1f s", version.path("oldestPendingSeconds").asDouble()));
       }
     }
     out.println(report.get("healthy").asBoolean() ? "healthy" : "UNHEALTHY");

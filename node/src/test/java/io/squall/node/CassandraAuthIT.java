@@ -10,6 +10,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.squall.persistence.Device;
 import io.squall.persistence.DeviceJournal;
+import io.squall.persistence.DeviceProjection;
 import io.squall.persistence.Reading;
 import io.squall.persistence.testing.LocalInfra;
 import io.squall.persistence.testing.NoaaFile;
@@ -87,7 +88,7 @@ class CassandraAuthIT {
     ActorTestKit node = ActorTestKit.create("CassandraAuthIT", config);
     try {
       LocalInfra.joinSelf(node.system());
-      Device.init(node.system());
+      Device.init(node.system(), DeviceProjection.NONE);
       Device.Recorded recorded =
           ClusterSharding.get(node.system())
               .entityRefFor(Device.ENTITY_KEY, STATION)
@@ -141,7 +142,6 @@ class CassandraAuthIT {
     env.put("SQUALL_JOURNAL_KEYSPACE", keyspace + "_journal");
     env.put("SQUALL_SNAPSHOT_KEYSPACE", keyspace + "_snapshot");
     env.put("SQUALL_KEYSPACE", keyspace + "_aggr");
-    env.put("SQUALL_PROJECTION_KEYSPACE", keyspace + "_offsets");
     Process process = builder.start();
     assertTrue(process.waitFor(120, TimeUnit.SECONDS), "squall schema finished");
     Ran ran =

@@ -9,6 +9,7 @@ import akka.stream.javadsl.Sink;
 import com.typesafe.config.Config;
 import io.squall.persistence.Device;
 import io.squall.persistence.DeviceJournal;
+import io.squall.persistence.DeviceProjection;
 import io.squall.persistence.Reading;
 import io.squall.persistence.testing.LocalInfra;
 import io.squall.persistence.testing.NoaaFile;
@@ -37,7 +38,7 @@ class JournalCommandIT {
     ActorTestKit node = ActorTestKit.create("JournalCommandIT", config);
     try {
       LocalInfra.joinSelf(node.system());
-      Device.init(node.system());
+      Device.init(node.system(), DeviceProjection.NONE);
       var device = ClusterSharding.get(node.system()).entityRefFor(Device.ENTITY_KEY, STATION);
       for (int day = 0; day < 31; day++) {
         List<Reading> batch = january.subList(day * 24, day * 24 + 24);

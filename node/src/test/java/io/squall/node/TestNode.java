@@ -68,8 +68,7 @@ final class TestNode {
                     "squall.ingest.topic = " + topic,
                     "squall.ingest.dead-letter-topic = " + topic + ".dead-letter",
                     "squall.ingest.group-id = " + topic,
-                    "squall.projections.keyspace = " + topic + "_aggr",
-                    "akka.projection.cassandra.offset-store.keyspace = " + topic + "_offsets")))
+                    "squall.projections.keyspace = " + topic + "_aggr")))
         .withFallback(LocalInfra.cassandraPersistence(topic))
         .withFallback(ConfigFactory.load())
         .resolve();

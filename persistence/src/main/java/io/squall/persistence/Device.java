@@ -1,5 +1,6 @@
 package io.squall.persistence;
 
+import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -12,26 +13,38 @@ import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import akka.pattern.StatusReply;
 import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.SnapshotAdapter;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import akka.persistence.typed.javadsl.SignalHandler;
 import io.squall.persistence.internal.SeenTimestamps;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One device (a weather station, a server, a sensor): records its readings exactly once, however
  * often they arrive, and answers its live state. Event-sourced on the Cassandra journal, sharded
  * over the cluster, one entity per device id.
+ *
+ * <p>The device is the single writer of its aggregate rows: after each persist it hands the event
+ * to its {@link DeviceProjection} and answers, or takes its next command, only once the rows are
+ * durable. A recovery first re-projects what the journal holds beyond the rows; a row write that
+ * fails restarts the entity, which then does the same.
  */
 public final class Device
     extends EventSourcedBehaviorWithEnforcedReplies<Device.Command, Device.Event, Device.State> {
@@ -54,6 +67,67 @@ public final class Device
 
   /** Answers the live state; a device that never recorded a reading has {@code readings == 0}. */
   public record GetState(ActorRef<StatusReply<Summary>> replyTo) implements Command {}
+
+  /**
+   * Projects the device's whole journal into aggregates {@code version} and keeps that version
+   * written from then on; answers, with the number of events in the journal, once the device's rows
+   * of {@code version} are whole.
+   */
+  public record Rebuild(int version, ActorRef<StatusReply<Long>> replyTo) implements Command {}
+
+  /**
+   * The rows of the last event (or of a recovery, a rebuild) are durable: {@code reply} answers.
+   */
+  private record RowsWritten(Runnable reply) implements Command {}
+
+  /** The rows could not be written: the entity restarts and re-projects on recovery. */
+  private record RowsFailed(Throwable cause) implements Command {}
+
+  /** Why a Device restarts when its rows could not be written. */
+  public static final class RowsNotWrittenException extends SquallException {
+    RowsNotWrittenException(String deviceId, Throwable cause) {
+      super("the aggregate rows of device " + deviceId + " could not be written: " + cause, cause);
+    }
+  }
+
+  /**
+   * Which UTC days and months of an event held readings of the device before it: only their rows
+   * can exist, so only they may need a read. A device's first event has none.
+   */
+  public record PriorPeriods(Set<LocalDate> days, Set<YearMonth> months) {
+    public static final PriorPeriods NONE = new PriorPeriods(Set.of(), Set.of());
+
+    /** The days and months of {@code readings} that {@code state} already holds readings in. */
+    static PriorPeriods of(State state, List<Reading> readings) {
+      if (state.readings() == 0 || readings.isEmpty()) {
+        return NONE;
+      }
+      Set<Long> checkedDays = new HashSet<>();
+      Set<YearMonth> checkedMonths = new HashSet<>();
+      Set<LocalDate> days = new HashSet<>();
+      Set<YearMonth> months = new HashSet<>();
+      for (Reading reading : readings) {
+        long epochDay = Math.floorDiv(reading.timestamp().getEpochSecond(), SECONDS_PER_DAY);
+        if (!checkedDays.add(epochDay)) {
+          continue;
+        }
+        LocalDate day = LocalDate.ofEpochDay(epochDay);
+        if (state.recordedBetween(epochDay * SECONDS_PER_DAY, (epochDay + 1) * SECONDS_PER_DAY)) {
+          days.add(day);
+        }
+        YearMonth month = YearMonth.from(day);
+        if (checkedMonths.add(month)
+            && state.recordedBetween(
+                month.atDay(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC),
+                month.plusMonths(1).atDay(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC))) {
+          months.add(month);
+        }
+      }
+      return new PriorPeriods(Set.copyOf(days), Set.copyOf(months));
+    }
+  }
+
+  private static final long SECONDS_PER_DAY = 86_400;
 
   /**
    * Where a batch of readings was read from: the Kafka partition and each reading's offset, in the
@@ -168,6 +242,14 @@ public final class Device
           index);
     }
 
+    /**
+     * Whether a reading from {@code fromEpochSecond} (inclusive) to {@code toEpochSecond}
+     * (exclusive) was recorded; may answer true where it cannot tell, never false wrongly.
+     */
+    public boolean recordedBetween(long fromEpochSecond, long toEpochSecond) {
+      return readings > 0 && seen.anyBetween(fromEpochSecond, toEpochSecond);
+    }
+
     private State withSeen(SeenTimestamps index) {
       return new State(readings, duplicates, first, last, latest, appliedOffsets, index);
     }
@@ -181,32 +263,48 @@ public final class Device
 
   // ---- wiring ----
 
-  /** Registers the entity with Cluster Sharding on this node. */
-  public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system) {
+  /** Registers the entity with Cluster Sharding on this node, writing rows through {@code rows}. */
+  public static ActorRef<ShardingEnvelope<Command>> init(
+      ActorSystem<?> system, DeviceProjection rows) {
     return ClusterSharding.get(system)
-        .init(entity(DeviceSettings.create(system.settings().config())));
+        .init(entity(DeviceSettings.create(system.settings().config()), rows));
   }
 
   /** The sharded entity, for callers that customise sharding (Kafka-aligned shards). */
-  public static Entity<Command, ShardingEnvelope<Command>> entity(DeviceSettings settings) {
+  public static Entity<Command, ShardingEnvelope<Command>> entity(
+      DeviceSettings settings, DeviceProjection rows) {
     return Entity.of(
         ENTITY_KEY,
         context ->
-            Behaviors.setup(
-                actor ->
-                    new Device(
-                        context.getEntityId(),
-                        settings,
-                        actor,
-                        () ->
-                            context
-                                .getShard()
-                                .tell(new ClusterSharding.Passivate<>(actor.getSelf())))));
+            supervised(
+                settings,
+                Behaviors.setup(
+                    actor ->
+                        new Device(
+                            context.getEntityId(),
+                            settings,
+                            rows,
+                            actor,
+                            () ->
+                                context
+                                    .getShard()
+                                    .tell(new ClusterSharding.Passivate<>(actor.getSelf()))))));
   }
 
   /** A Device outside sharding (tests, tools): it never passivates itself. */
-  public static Behavior<Command> create(String deviceId, DeviceSettings settings) {
-    return Behaviors.setup(actor -> new Device(deviceId, settings, actor, () -> {}));
+  public static Behavior<Command> create(
+      String deviceId, DeviceSettings settings, DeviceProjection rows) {
+    return supervised(
+        settings, Behaviors.setup(actor -> new Device(deviceId, settings, rows, actor, () -> {})));
+  }
+
+  /** A Device whose rows could not be written restarts, with backoff, and re-projects. */
+  private static Behavior<Command> supervised(DeviceSettings settings, Behavior<Command> device) {
+    return Behaviors.supervise(device)
+        .onFailure(
+            RowsNotWrittenException.class,
+            SupervisorStrategy.restartWithBackoff(
+                settings.restartBackoffMin(), settings.restartBackoffMax(), 0.2));
   }
 
   public static PersistenceId persistenceId(String deviceId) {
@@ -215,16 +313,28 @@ public final class Device
 
   private final String deviceId;
   private final DeviceSettings settings;
+  private final ActorContext<Command> actor;
+  private final DeviceProjection.Writer rows;
   private final Runnable passivate;
+  // Of this incarnation only: whether rows are being written (commands wait), and the event the
+  // recovery replayed last.
+  private boolean writingRows;
+  private ReadingsRecorded lastReplayed;
 
   private Device(
-      String deviceId, DeviceSettings settings, ActorContext<Command> actor, Runnable passivate) {
+      String deviceId,
+      DeviceSettings settings,
+      DeviceProjection rows,
+      ActorContext<Command> actor,
+      Runnable passivate) {
     super(
         persistenceId(deviceId),
         SupervisorStrategy.restartWithBackoff(
             settings.restartBackoffMin(), settings.restartBackoffMax(), 0.2));
     this.deviceId = deviceId;
     this.settings = settings;
+    this.actor = actor;
+    this.rows = rows.writer(deviceId);
     this.passivate = passivate;
     actor.getLog().debug("Device {} starting", deviceId);
   }
@@ -238,9 +348,42 @@ public final class Device
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
+        .onCommand(
+            command ->
+                writingRows && !(command instanceof RowsWritten || command instanceof RowsFailed),
+            (state, command) -> Effect().stash())
         .onCommand(Record.class, this::onRecord)
         .onCommand(GetState.class, this::onGetState)
+        .onCommand(Rebuild.class, this::onRebuild)
+        .onCommand(RowsWritten.class, this::onRowsWritten)
+        .onCommand(
+            RowsFailed.class,
+            (state, failed) -> {
+              throw new RowsNotWrittenException(deviceId, failed.cause());
+            })
         .build();
+  }
+
+  /** Waits for {@code written}, taking no other command meanwhile; then {@code reply} answers. */
+  private void writeRows(CompletionStage<Done> written, Runnable reply) {
+    writingRows = true;
+    actor.pipeToSelf(
+        written,
+        (done, failure) -> failure == null ? new RowsWritten(reply) : new RowsFailed(failure));
+  }
+
+  private ReplyEffect<Event, State> onRowsWritten(State state, RowsWritten written) {
+    writingRows = false;
+    written.reply().run();
+    return Effect().noReply().thenUnstashAll();
+  }
+
+  private ReplyEffect<Event, State> onRebuild(State state, Rebuild command) {
+    long events = lastSequenceNumber(actor);
+    writeRows(
+        rows.rebuild(command.version(), events),
+        () -> command.replyTo().tell(StatusReply.success(events)));
+    return Effect().noReply();
   }
 
   private ReplyEffect<Event, State> onRecord(State state, Record command) {
@@ -295,6 +438,7 @@ public final class Device
     if (fresh.isEmpty() && duplicates == 0) {
       return Effect().reply(command.replyTo(), StatusReply.success(recorded));
     }
+    PriorPeriods prior = PriorPeriods.of(state, fresh);
     ReadingsRecorded event =
         new ReadingsRecorded(
             ReadingsRecorded.CURRENT_VERSION,
@@ -305,7 +449,12 @@ public final class Device
             fromKafka ? highest : -1L);
     return Effect()
         .persist(event)
-        .thenReply(command.replyTo(), updated -> StatusReply.success(recorded));
+        .thenRun(
+            updated ->
+                writeRows(
+                    rows.project(event, lastSequenceNumber(actor), prior),
+                    () -> command.replyTo().tell(StatusReply.success(recorded))))
+        .thenNoReply();
   }
 
   private ReplyEffect<Event, State> onGetState(State state, GetState command) {
@@ -324,13 +473,28 @@ public final class Device
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(ReadingsRecorded.class, State::apply)
+        .onEvent(
+            ReadingsRecorded.class,
+            (state, event) -> {
+              lastReplayed = event;
+              return state.apply(event);
+            })
         .build();
   }
 
+  /** After a recovery, the rows catch up with the journal before any command is taken. */
   @Override
-  public Set<String> tagsFor(Event event) {
-    return Set.of(settings.tagFor(event.deviceId()));
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              long last = lastSequenceNumber(actor);
+              if (last > 0) {
+                writeRows(rows.recover(last, Optional.ofNullable(lastReplayed)), () -> {});
+              }
+            })
+        .build();
   }
 
   @Override

@@ -6,17 +6,12 @@ import java.time.Duration;
 
 /** Typed {@code squall.device} settings, read and validated once at startup. */
 public record DeviceSettings(
-    int tagSlices,
-    int snapshotEvery,
-    int keepSnapshots,
-    Duration restartBackoffMin,
-    Duration restartBackoffMax) {
+    int snapshotEvery, int keepSnapshots, Duration restartBackoffMin, Duration restartBackoffMax) {
   private static final String PATH = "squall.device";
 
   public static DeviceSettings create(Config config) {
     Config device = config.getConfig(PATH);
     return new DeviceSettings(
-        positive(device, "tag-slices"),
         positive(device, "snapshot-every"),
         positive(device, "keep-snapshots"),
         device.getDuration("restart-backoff-min"),
@@ -29,15 +24,5 @@ public record DeviceSettings(
       throw new ConfigException.BadValue(PATH + "." + key, "must be at least 1, was " + value);
     }
     return value;
-  }
-
-  /** The tag of {@code deviceId}'s events: {@code slice-N}, a fixed function of the id. */
-  public String tagFor(String deviceId) {
-    return tag(Math.floorMod(deviceId.hashCode(), tagSlices));
-  }
-
-  /** The tag of slice {@code slice}. */
-  public static String tag(int slice) {
-    return "slice-" + slice;
   }
 }

@@ -62,7 +62,8 @@ public final class DeviceBenchmark {
     DeviceSettings settings = DeviceSettings.create(config);
     String id = "bench-station";
     try {
-      ActorRef<Device.Command> device = testKit.spawn(Device.create(id, settings));
+      ActorRef<Device.Command> device =
+          testKit.spawn(Device.create(id, settings, DeviceProjection.NONE));
       TestProbe<StatusReply<Device.Recorded>> recorded = testKit.createTestProbe();
       Instant start = Instant.parse("2000-01-01T00:00:00Z");
       long writeStart = System.nanoTime();
@@ -103,7 +104,8 @@ public final class DeviceBenchmark {
     for (int run = 0; run < RECOVERIES; run++) {
       TestProbe<StatusReply<Device.Summary>> probe = testKit.createTestProbe();
       long t0 = System.nanoTime();
-      ActorRef<Device.Command> recovered = testKit.spawn(Device.create(id, settings));
+      ActorRef<Device.Command> recovered =
+          testKit.spawn(Device.create(id, settings, DeviceProjection.NONE));
       recovered.tell(new Device.GetState(probe.getRef()));
       StatusReply<Device.Summary> answer = probe.receiveMessage(Duration.ofSeconds(30));
       millis.add((System.nanoTime() - t0) / 1e6);

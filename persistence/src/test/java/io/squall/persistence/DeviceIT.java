@@ -33,7 +33,7 @@ class DeviceIT {
   private ActorTestKit startNode() {
     ActorTestKit node = ActorTestKit.create("DeviceIT", config);
     LocalInfra.joinSelf(node.system());
-    Device.init(node.system());
+    Device.init(node.system(), DeviceProjection.NONE);
     return node;
   }
 

@@ -41,11 +41,7 @@ class DevicePersistFailureTest {
     // snapshots every 3 events, so one case fails a write after a snapshot was taken
     settings =
         new DeviceSettings(
-            defaults.tagSlices(),
-            3,
-            defaults.keepSnapshots(),
-            Duration.ofMillis(50),
-            Duration.ofMillis(200));
+            3, defaults.keepSnapshots(), Duration.ofMillis(50), Duration.ofMillis(200));
     journal = PersistenceTestKit.create(testKit.system());
   }
 
@@ -58,7 +54,7 @@ class DevicePersistFailureTest {
   void fresh() {
     journal.clearAll();
     id = "station-" + ++devices;
-    device = testKit.spawn(Device.create(id, settings));
+    device = testKit.spawn(Device.create(id, settings, DeviceProjection.NONE));
   }
 
   private Reading reading(int hour) {

@@ -38,7 +38,9 @@ class DeviceTest {
 
   @BeforeEach
   void fresh() {
-    device = EventSourcedBehaviorTestKit.create(testKit.system(), Device.create(ID, settings));
+    device =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(), Device.create(ID, settings, DeviceProjection.NONE));
   }
 
   private static Reading reading(String timestamp, double temperature) {
@@ -239,13 +241,5 @@ class DeviceTest {
     assertEquals(before, summary());
     var result = record(reading("2008-01-01T01:00:00Z", 1.0));
     assertEquals(new Device.Recorded(0, 1, 0), result.reply().getValue(), "the index survived");
-  }
-
-  @Test
-  void shouldTagEveryEventWithTheDevicesSlice() {
-    String tag = settings.tagFor(ID);
-
-    assertEquals("slice-" + Math.floorMod(ID.hashCode(), 16), tag);
-    assertEquals(16, settings.tagSlices());
   }
 }

@@ -7,7 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
-import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /** What the API reads: aggregates of the version that serves reads, and top-K days. */
@@ -18,12 +18,12 @@ public final class Aggregates {
   private static final int SIGNIFICANT_DIGITS = 15;
 
   private final AggregatesRepository repository;
-  private final IntSupplier servingVersion;
+  private final Supplier<ProjectionVersions.State> versions;
 
-  /** Reads from {@code repository}, always the version {@code servingVersion} names. */
-  public Aggregates(AggregatesRepository repository, IntSupplier servingVersion) {
+  /** Reads from {@code repository}, always the version that serves in {@code versions}. */
+  public Aggregates(AggregatesRepository repository, Supplier<ProjectionVersions.State> versions) {
     this.repository = repository;
-    this.servingVersion = servingVersion;
+    this.versions = versions;
   }
 
   /** A daily figure that ranks days. */
@@ -58,16 +58,22 @@ public final class Aggregates {
   public record Ranked(LocalDate date, double value) {}
 
   public int version() {
-    return servingVersion.getAsInt();
+    return versions.get().current();
   }
 
   public CompletionStage<List<AggregateRow>> daily(
       String deviceId, String metric, LocalDate from, LocalDate to) {
-    return repository.daily(version(), deviceId, metric, from, to);
+    ProjectionVersions.State state = versions.get();
+    return state.legacy()
+        ? repository.dailyOfEarlierLayout(state.current(), deviceId, metric, from, to)
+        : repository.daily(state.current(), deviceId, metric, from, to);
   }
 
   public CompletionStage<List<AggregateRow>> monthly(String deviceId, String metric, int year) {
-    return repository.monthly(version(), deviceId, metric, year);
+    ProjectionVersions.State state = versions.get();
+    return state.legacy()
+        ? repository.monthlyOfEarlierLayout(state.current(), deviceId, metric, year)
+        : repository.monthly(state.current(), deviceId, metric, year);
   }
 
   /**

@@ -2,7 +2,6 @@ package io.squall.projections;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import io.squall.persistence.DeviceSettings;
 import io.squall.persistence.Replication;
 import java.time.Duration;
 
@@ -11,13 +10,10 @@ public record ProjectionSettings(
     String keyspace,
     Replication replication,
     boolean autocreate,
-    int slices,
-    int groupAfterEnvelopes,
-    Duration groupAfterDuration,
     Duration versionCheckInterval,
     Duration dropRetiredAfter,
-    int lagCountLimit,
-    Duration journalQueryTimeout) {
+    int rebuildParallelism,
+    Duration rebuildDeviceTimeout) {
   private static final String PATH = "squall.projections";
 
   public static ProjectionSettings create(Config config) {
@@ -31,13 +27,10 @@ public record ProjectionSettings(
         keyspace,
         Replication.create(config),
         projections.getBoolean("autocreate"),
-        DeviceSettings.create(config).tagSlices(),
-        projections.getInt("group-after-envelopes"),
-        projections.getDuration("group-after-duration"),
-        projections.getDuration("version-check-interval"),
+        positiveDuration(projections, "version-check-interval"),
         projections.getDuration("drop-retired-after"),
-        positive(projections, "lag-count-limit"),
-        positiveDuration(projections, "journal-query-timeout"));
+        positive(projections, "rebuild-parallelism"),
+        positiveDuration(projections, "rebuild-device-timeout"));
   }
 
   private static int positive(Config projections, String key) {

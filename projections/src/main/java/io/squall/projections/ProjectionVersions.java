@@ -1,5 +1,6 @@
 package io.squall.projections;
 
+import akka.Done;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.util.Optional;
@@ -9,14 +10,20 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Which version of the aggregate tables serves reads ({@code current}) and which, if any, is being
- * built from the start of the journal ({@code building}). One row in Cassandra, changed only with
- * lightweight transactions, so reads switch atomically and two rebuilds never run at once.
+ * built from the devices' journals ({@code building}). One row in Cassandra, changed only with
+ * lightweight transactions, so reads switch atomically and two rebuilds never run at once. {@code
+ * layout} is 2 for tables with one row per device and period; an installation whose serving version
+ * has the earlier layout (one row per metric, built from events by tag) reads those tables until a
+ * rebuild moves it.
  */
 public final class ProjectionVersions {
   private static final String PROJECTION = AggregatesProjection.NAME;
 
-  /** The versions as last read. */
-  public record State(int current, OptionalInt building) {
+  /** The table layout of this build: one row per device and period, every metric in it. */
+  public static final int LAYOUT = 2;
+
+  /** The versions as last read; {@code legacy} when the serving version has the earlier layout. */
+  public record State(int current, OptionalInt building, boolean legacy) {
     /** Whether {@code version} neither serves reads nor is being built. */
     public boolean retired(int version) {
       return version != current && (building.isEmpty() || building.getAsInt() != version);
@@ -26,7 +33,7 @@ public final class ProjectionVersions {
   private final CassandraSession session;
   private final String table;
   private final AtomicReference<State> state =
-      new AtomicReference<>(new State(1, OptionalInt.empty()));
+      new AtomicReference<>(new State(1, OptionalInt.empty(), false));
 
   private ProjectionVersions(CassandraSession session, String keyspace) {
     this.session = session;
@@ -51,14 +58,21 @@ public final class ProjectionVersions {
                 session.executeDDL(
                     "CREATE TABLE IF NOT EXISTS "
                         + versions.table
-                        + " (projection text PRIMARY KEY, current int, building int)"))
+                        + " (projection text PRIMARY KEY, current int, building int, layout int)"))
+        .thenCompose(
+            d ->
+                // a versions table of the earlier layout has no layout column yet
+                session
+                    .executeDDL("ALTER TABLE " + versions.table + " ADD layout int")
+                    .exceptionally(alreadyThere -> Done.getInstance()))
         .thenCompose(
             d ->
                 session.executeWrite(
                     "INSERT INTO "
                         + versions.table
-                        + " (projection, current) VALUES (?, 1) IF NOT EXISTS",
-                    PROJECTION))
+                        + " (projection, current, layout) VALUES (?, 1, ?) IF NOT EXISTS",
+                    PROJECTION,
+                    LAYOUT))
         .thenCompose(d -> versions.refresh())
         .thenApply(State::current);
   }
@@ -69,7 +83,8 @@ public final class ProjectionVersions {
     ProjectionVersions versions = new ProjectionVersions(session, settings.keyspace());
     return session
         .selectOne(
-            "SELECT current, building FROM " + versions.table + " WHERE projection = ?", PROJECTION)
+            "SELECT current, building, layout FROM " + versions.table + " WHERE projection = ?",
+            PROJECTION)
         .handle(
             (row, failure) -> {
               if (failure != null || row.isEmpty()) {
@@ -92,7 +107,8 @@ public final class ProjectionVersions {
   /** Reads the versions again. */
   public CompletionStage<State> refresh() {
     return session
-        .selectOne("SELECT current, building FROM " + table + " WHERE projection = ?", PROJECTION)
+        .selectOne(
+            "SELECT current, building, layout FROM " + table + " WHERE projection = ?", PROJECTION)
         .thenApply(
             row -> {
               State read = row.map(ProjectionVersions::toState).orElse(state.get());
@@ -104,7 +120,8 @@ public final class ProjectionVersions {
   private static State toState(Row row) {
     return new State(
         row.getInt("current"),
-        row.isNull("building") ? OptionalInt.empty() : OptionalInt.of(row.getInt("building")));
+        row.isNull("building") ? OptionalInt.empty() : OptionalInt.of(row.getInt("building")),
+        row.isNull("layout") || row.getInt("layout") < LAYOUT);
   }
 
   /** Starts building the next version; fails with {@link RebuildInProgressException} if one is. */
@@ -140,8 +157,9 @@ public final class ProjectionVersions {
         .selectOne(
             "UPDATE "
                 + table
-                + " SET current = ?, building = null WHERE projection = ? IF building = ?",
+                + " SET current = ?, building = null, layout = ? WHERE projection = ? IF building = ?",
             version,
+            LAYOUT,
             PROJECTION,
             version)
         .thenCompose(applied -> refresh().thenApply(s -> applied(applied)));

@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.typed.ActorSystem;
-import akka.projection.javadsl.ProjectionManagement;
 import akka.stream.alpakka.cassandra.CassandraSessionSettings;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSessionRegistry;
+import akka.stream.javadsl.Sink;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.squall.persistence.DeviceJournal;
 import io.squall.persistence.Reading;
 import io.squall.persistence.testing.NoaaFile;
 import io.squall.projections.internal.CassandraAggregatesRepository;
@@ -23,14 +24,16 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole pipeline — Kafka, Device entities, journal, projection, tables — against figures the
- * test computes itself from the CSV files; then a replay from offset zero and a versioned rebuild.
+ * The whole pipeline — Kafka, Device entities, journal, their rows — against figures the test
+ * computes itself from the CSV files; then the journals projected again, and a versioned rebuild.
  */
 class AggregatesIT {
   private static final List<String> STATIONS = List.of("725030:14732", "724940:23234");
@@ -74,18 +77,26 @@ class AggregatesIT {
     Expected expected = new Expected();
     NoaaFile.readings(NoaaFile.bundled("ny-2008.csv.gz")).forEach(expected::add);
     NoaaFile.readings(NoaaFile.bundled("sf-2008.csv.gz")).forEach(expected::add);
+    ProjectionSettings settings = ProjectionSettings.create(config);
+    AtomicReference<CompletionStage<AggregatesProjection>> started = new AtomicReference<>();
+    AtomicReference<AggregatesRepository> tables = new AtomicReference<>();
 
-    try (IngestNode node = IngestNode.start(config, null)) {
+    try (IngestNode node =
+        IngestNode.start(
+            config,
+            null,
+            system -> {
+              CassandraSession session =
+                  CassandraSessionRegistry.get(system)
+                      .sessionFor(CassandraSessionSettings.create());
+              tables.set(new CassandraAggregatesRepository(session, settings.keyspace()));
+              started.set(AggregatesProjection.init(system, settings, tables.get(), session));
+              return DeviceRows.of(system, started.get());
+            })) {
       ActorSystem<?> system = node.testKit.system();
-      CassandraSession session =
-          CassandraSessionRegistry.get(system).sessionFor(CassandraSessionSettings.create());
-      ProjectionSettings settings = ProjectionSettings.create(config);
-      AggregatesRepository repository =
-          new CassandraAggregatesRepository(session, settings.keyspace());
+      AggregatesRepository repository = tables.get();
       AggregatesProjection projection =
-          AggregatesProjection.init(system, settings, repository, session)
-              .toCompletableFuture()
-              .get(60, TimeUnit.SECONDS);
+          started.get().toCompletableFuture().get(60, TimeUnit.SECONDS);
       Aggregates aggregates = projection.aggregates();
 
       node.load(NoaaFile.bundled("ny-2008.csv.gz"), NoaaFile.bundled("sf-2008.csv.gz"));
@@ -94,10 +105,19 @@ class AggregatesIT {
           () ->
               rows(repository, 1).size() == expected.days.size() + expected.months.size()
                   && counted(rows(repository, 1)) == 2 * countOf(expected.days),
-          "the projection has folded every reading");
+          "every reading is in the aggregate rows");
 
       Map<AggregateRow.Key, AggregateRow> v1 = rows(repository, 1);
       assertMatches(expected, v1);
+      assertEquals(
+          Set.copyOf(STATIONS),
+          Set.copyOf(
+              repository
+                  .devices()
+                  .runWith(Sink.seq(), system)
+                  .toCompletableFuture()
+                  .get(10, TimeUnit.SECONDS)),
+          "the known devices");
 
       for (String station : STATIONS) {
         List<Aggregates.Ranked> top =
@@ -109,91 +129,29 @@ class AggregatesIT {
             expectedTop(expected, station), top, "top-10 precipitation days of " + station);
       }
 
-      // replay: every slice's offset back to the start, run again, tables unchanged row for row
-      ProjectionManagement management = ProjectionManagement.get(system);
-      Map<Integer, Optional<Object>> reached = new HashMap<>();
-      for (int slice = 0; slice < settings.slices(); slice++) {
-        reached.put(
-            slice,
-            management
-                .getOffset(AggregatesProjection.id(1, slice))
-                .toCompletableFuture()
-                .get(10, TimeUnit.SECONDS));
+      // replay: each device's whole journal, and its second half, projected again
+      for (String station : STATIONS) {
+        long last = node.device(station).readings() > 0 ? lastSequenceNr(system, station) : 0;
+        DeviceRowsWriter again = new DeviceRowsWriter(system, station, projection.writerContext());
+        again.reproject(1, 1, last).toCompletableFuture().get(2, TimeUnit.MINUTES);
+        again.reproject(1, last / 2, last).toCompletableFuture().get(2, TimeUnit.MINUTES);
       }
-      for (int slice = 0; slice < settings.slices(); slice++) {
-        management
-            .clearOffset(AggregatesProjection.id(1, slice))
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
-      }
-      IngestNode.await(
-          Duration.ofMinutes(2),
-          () -> {
-            for (int slice = 0; slice < settings.slices(); slice++) {
-              try {
-                if (!management
-                    .getOffset(AggregatesProjection.id(1, slice))
-                    .toCompletableFuture()
-                    .get(10, TimeUnit.SECONDS)
-                    .equals(reached.get(slice))) {
-                  return false;
-                }
-              } catch (Exception e) {
-                return false;
-              }
-            }
-            return true;
-          },
-          "every slice replayed to where it was");
-      assertEquals(v1, rows(repository, 1), "a replay from offset zero changes no row");
+      assertEquals(v1, rows(repository, 1), "projecting the journals again changes no row");
 
-      // lag in events: a paused slice set back to before every event has all of them to fold
-      int busy = -1;
-      for (int slice = 0; slice < settings.slices(); slice++) {
-        if (reached.get(slice).isPresent()) {
-          busy = slice;
-        }
-      }
-      akka.projection.ProjectionId busyId = AggregatesProjection.id(1, busy);
-      String busyTag = busyId.key();
-      management.pause(busyId).toCompletableFuture().get(10, TimeUnit.SECONDS);
-      management
-          .updateOffset(
-              busyId,
-              akka.persistence.query.TimeBasedUUID.apply(
-                  com.datastax.oss.driver.api.core.uuid.Uuids.startOf(
-                      java.time.Instant.now().minusSeconds(3600).toEpochMilli())))
-          .toCompletableFuture()
-          .get(10, TimeUnit.SECONDS);
-      long behind =
-          lags(projection).stream()
-              .filter(lag -> lag.slice().equals(busyTag))
-              .mapToLong(ProjectionLag.SliceLag::lagEvents)
-              .sum();
-      assertTrue(behind > 0, "a slice set back has events to fold: " + behind);
-      management.resume(busyId).toCompletableFuture().get(10, TimeUnit.SECONDS);
-      IngestNode.await(
-          Duration.ofMinutes(1),
-          () -> {
-            try {
-              return lags(projection).stream().allMatch(lag -> lag.lagEvents() == 0);
-            } catch (Exception e) {
-              return false;
-            }
-          },
-          "the slice caught up again");
-      assertEquals(v1, rows(repository, 1), "folding the slice again changed no row");
-
-      // rebuild: version 2 from the start of the journal; reads switch when it has caught up
+      // rebuild: version 2 from every device's journal; reads switch once every device is done
       assertEquals(2, projection.rebuild().toCompletableFuture().get(30, TimeUnit.SECONDS));
       IngestNode.await(
           Duration.ofMinutes(3), () -> aggregates.version() == 2, "reads switched to version 2");
       assertEquals(v1, rows(repository, 2), "version 2 holds the same rows");
+      AggregatesProjection.VersionStatus serving =
+          projection.status().toCompletableFuture().get(10, TimeUnit.SECONDS).get(0);
+      assertEquals(2, serving.version());
+      assertEquals(0, serving.devicesPending(), "nothing left to write: " + serving);
       IngestNode.await(
           Duration.ofSeconds(60),
           () ->
-              !tableExists(session, settings.keyspace(), "daily_aggregates_v1")
-                  && !tableExists(session, settings.keyspace(), "monthly_aggregates_v1"),
+              !tableExists(session(system), settings.keyspace(), "daily_v1")
+                  && !tableExists(session(system), settings.keyspace(), "monthly_v1"),
           "version 1's tables are dropped");
       assertEquals(
           v1.get(new AggregateRow.Day(STATIONS.get(0), "temperature", LocalDate.of(2008, 7, 4))),
@@ -210,6 +168,19 @@ class AggregatesIT {
     }
   }
 
+  private static CassandraSession session(ActorSystem<?> system) {
+    return CassandraSessionRegistry.get(system).sessionFor(CassandraSessionSettings.create());
+  }
+
+  /** The sequence number of {@code deviceId}'s last event. */
+  private static long lastSequenceNr(ActorSystem<?> system, String deviceId) throws Exception {
+    return DeviceJournal.events(system, deviceId, null, null)
+        .runWith(Sink.last(), system)
+        .toCompletableFuture()
+        .get(60, TimeUnit.SECONDS)
+        .sequenceNr();
+  }
+
   /**
    * An ingest node's world named {@code name} with the projection's keyspaces of its own, and
    * {@code settings} on top.
@@ -220,19 +191,10 @@ class AggregatesIT {
     return ConfigFactory.parseString(String.join("\n", settings))
         .withFallback(
             ConfigFactory.parseString(
-                String.join(
-                    "\n",
-                    "squall.projections.keyspace = " + prefix + "_aggr",
-                    "akka.projection.cassandra.offset-store.keyspace = " + prefix + "_offsets")))
+                String.join("\n", "squall.projections.keyspace = " + prefix + "_aggr")))
         .withFallback(ConfigFactory.parseResources("projections.conf"))
         .withFallback(world)
         .resolve();
-  }
-
-  /** Each started slice's lag in the serving version. */
-  private static List<ProjectionLag.SliceLag> lags(AggregatesProjection projection)
-      throws Exception {
-    return projection.status().toCompletableFuture().get(30, TimeUnit.SECONDS).get(0).slices();
   }
 
   private static boolean tableExists(CassandraSession session, String keyspace, String table) {

@@ -10,6 +10,7 @@ import akka.kafka.ConsumerSettings;
 import akka.kafka.cluster.sharding.KafkaClusterSharding;
 import akka.util.Timeout;
 import io.squall.persistence.Device;
+import io.squall.persistence.DeviceProjection;
 import io.squall.persistence.DeviceSettings;
 import io.squall.persistence.NodeMetrics;
 import java.time.Duration;
@@ -45,11 +46,14 @@ public final class DeviceSharding {
   }
 
   /**
-   * Creates the topics if needed, then registers the Device entity with partition-aligned shards;
-   * completes once entities can be asked.
+   * Creates the topics if needed, then registers the Device entity, writing its rows through {@code
+   * rows}, with partition-aligned shards; completes once entities can be asked.
    */
   public static CompletionStage<Done> init(
-      ActorSystem<?> system, IngestSettings settings, DeviceSettings deviceSettings) {
+      ActorSystem<?> system,
+      IngestSettings settings,
+      DeviceSettings deviceSettings,
+      DeviceProjection rows) {
     return CompletableFuture.runAsync(
             () -> Topics.ensure(settings),
             system.dispatchers().lookup(DispatcherSelector.blocking()))
@@ -62,7 +66,7 @@ public final class DeviceSharding {
             extractor -> {
               ClusterSharding.get(system)
                   .init(
-                      Device.entity(deviceSettings)
+                      Device.entity(deviceSettings, rows)
                           .withMessageExtractor(extractor)
                           .withAllocationStrategy(
                               new ExternalShardAllocationStrategy(

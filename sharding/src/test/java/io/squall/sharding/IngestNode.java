@@ -5,6 +5,7 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.squall.persistence.Device;
+import io.squall.persistence.DeviceProjection;
 import io.squall.persistence.DeviceSettings;
 import io.squall.persistence.testing.LocalInfra;
 import java.io.IOException;
@@ -52,8 +53,20 @@ public final class IngestNode implements AutoCloseable {
         .resolve();
   }
 
-  /** A node of {@code world}: forms a cluster of one, or joins {@code seed}'s cluster. */
+  /** A node of {@code world} whose devices write no rows: forms a cluster of one, or joins. */
   public static IngestNode start(Config world, IngestNode seed) throws Exception {
+    return start(world, seed, system -> DeviceProjection.NONE);
+  }
+
+  /**
+   * A node of {@code world} whose devices write their rows through what {@code rows} makes of its
+   * actor system: forms a cluster of one, or joins {@code seed}'s cluster.
+   */
+  public static IngestNode start(
+      Config world,
+      IngestNode seed,
+      java.util.function.Function<akka.actor.typed.ActorSystem<?>, DeviceProjection> rows)
+      throws Exception {
     ActorTestKit testKit = ActorTestKit.create("IngestNode", world);
     if (seed == null) {
       LocalInfra.joinSelf(testKit.system());
@@ -70,7 +83,8 @@ public final class IngestNode implements AutoCloseable {
           "the second node joined");
     }
     IngestSettings settings = IngestSettings.create(world);
-    DeviceSharding.init(testKit.system(), settings, DeviceSettings.create(world))
+    DeviceSharding.init(
+            testKit.system(), settings, DeviceSettings.create(world), rows.apply(testKit.system()))
         .toCompletableFuture()
         .get(60, TimeUnit.SECONDS);
     return new IngestNode(testKit, settings, ReadingsConsumer.start(testKit.system(), settings));

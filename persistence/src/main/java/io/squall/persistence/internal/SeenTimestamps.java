@@ -84,6 +84,28 @@ public final class SeenTimestamps {
     };
   }
 
+  /**
+   * Whether any timestamp from {@code fromEpochSecond} (inclusive) to {@code toEpochSecond}
+   * (exclusive) was recorded. May answer true for a range it cannot check exactly (before 1970 or
+   * beyond the tiers' ranges), never false for one that holds a timestamp.
+   */
+  public boolean anyBetween(long fromEpochSecond, long toEpochSecond) {
+    if (fromEpochSecond < 0 || toEpochSecond > 0xFFFF_FFFFL) {
+      return true;
+    }
+    long fromHour = Math.floorDiv(fromEpochSecond, SECONDS_PER_HOUR);
+    long toHour = Math.floorDiv(toEpochSecond + SECONDS_PER_HOUR - 1, SECONDS_PER_HOUR);
+    if (hours.intersects(fromHour, toHour) || seconds.intersects(fromEpochSecond, toEpochSecond)) {
+      return true;
+    }
+    if (millis.isEmpty()) {
+      return false;
+    }
+    long fromMilli = fromEpochSecond * 1_000;
+    long toMilli = toEpochSecond * 1_000;
+    return millis.rankLong(toMilli - 1) - (fromMilli == 0 ? 0 : millis.rankLong(fromMilli - 1)) > 0;
+  }
+
   public boolean isEmpty() {
     return hours.isEmpty() && seconds.isEmpty() && millis.isEmpty();
   }
