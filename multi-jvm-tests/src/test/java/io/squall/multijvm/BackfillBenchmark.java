@@ -2,12 +2,13 @@ package io.squall.multijvm;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.squall.persistence.testing.NoaaFile;
 import io.squall.persistence.testing.RawInserts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -191,22 +192,29 @@ public final class BackfillBenchmark {
         try {
           counts =
               cql.prepare(
-                  "SELECT count FROM "
+                  "SELECT metrics FROM "
                       + keyspace
-                      + ".monthly_aggregates_v"
+                      + ".monthly_v"
                       + version
-                      + " WHERE device_id = ? AND metric = ?");
+                      + " WHERE device_id = ? AND year IN ?");
         } catch (RuntimeException tableNotThereYet) {
           return false;
         }
       }
+      List<Integer> years = new ArrayList<>();
+      for (int year = 2000; year <= 2030; year++) {
+        years.add(year);
+      }
+      Map<String, Map<String, Long>> byDevice = new HashMap<>();
       var pairs = pending.entrySet().iterator();
       while (pairs.hasNext()) {
         var pair = pairs.next();
-        long count = 0;
-        for (Row row : cql.execute(counts.bind(pair.getKey().get(0), pair.getKey().get(1)))) {
-          count += row.getLong("count");
-        }
+        String deviceId = pair.getKey().get(0);
+        long count =
+            byDevice
+                .computeIfAbsent(
+                    deviceId, id -> Bench.metricCounts(cql.execute(counts.bind(id, years))))
+                .getOrDefault(pair.getKey().get(1), 0L);
         if (count > pair.getValue()) {
           throw new IllegalStateException(
               pair.getKey() + " counts " + count + " readings, expected " + pair.getValue());

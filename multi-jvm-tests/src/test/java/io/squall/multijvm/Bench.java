@@ -129,6 +129,19 @@ final class Bench {
     }
   }
 
+  /**
+   * Each metric's reading count in the rows {@code rows} (rows of the one-row-per-period layout: a
+   * {@code metrics} map of {@code (count, min, max, sum, sum_sq)} tuples), summed.
+   */
+  static Map<String, Long> metricCounts(Iterable<Row> rows) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (Row row : rows) {
+      row.getMap("metrics", String.class, com.datastax.oss.driver.api.core.data.TupleValue.class)
+          .forEach((metric, aggregate) -> counts.merge(metric, aggregate.getLong(0), Long::sum));
+    }
+    return counts;
+  }
+
   /** CPU seconds used so far by the node, Cassandra and Kafka (0 for what is not found). */
   static Map<String, Double> cpu(long nodePid) {
     Map<String, Double> cpu = new LinkedHashMap<>();

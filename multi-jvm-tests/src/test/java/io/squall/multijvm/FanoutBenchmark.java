@@ -1,7 +1,6 @@
 package io.squall.multijvm;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.squall.persistence.testing.RawInserts;
@@ -79,7 +78,6 @@ public final class FanoutBenchmark {
   /** The node's JVM, whose projection lag counts one event at most: the benchmark's cheap gate. */
   private static List<String> nodeJvm(String heap) {
     List<String> jvm = new ArrayList<>(Bench.nodeJvm(heap));
-    jvm.add("-Dsquall.projections.lag-count-limit=1");
     return jvm;
   }
 
@@ -157,15 +155,15 @@ public final class FanoutBenchmark {
         "the daily aggregates do not count " + expected + " (node log " + node.log() + ")");
   }
 
-  /** Whether every slice the projection reports has no event left to fold. */
+  /** Whether no version the node reports has a device still writing its rows. */
   private static boolean projectionCaughtUp(NodeProcess node) {
     Harness.Answer answer = Harness.get(node.api() + "/projections");
     if (answer.status() != 200) {
       return false;
     }
-    for (JsonNode projection : answer.json().findValues("slices")) {
-      for (JsonNode slice : projection) {
-        if (slice.get("lagEvents").asLong() > 0) {
+    for (JsonNode version : answer.json().findValues("versions")) {
+      for (JsonNode state : version) {
+        if (state.get("devicesPending").asLong() > 0) {
           return false;
         }
       }
@@ -179,17 +177,17 @@ public final class FanoutBenchmark {
       return 0;
     }
     try {
-      long count = 0;
       // summed here: Cassandra warns about (and may time out on) an aggregate over a whole table
-      for (Row row :
-          cql.execute(
-              SimpleStatement.newInstance(
-                      "SELECT count FROM " + keyspace + ".daily_aggregates_v" + version)
-                  .setPageSize(5000)
-                  .setTimeout(Duration.ofSeconds(60)))) {
-        count += row.getLong(0);
-      }
-      return count;
+      return Bench.metricCounts(
+              cql.execute(
+                  SimpleStatement.newInstance(
+                          "SELECT metrics FROM " + keyspace + ".daily_v" + version)
+                      .setPageSize(5000)
+                      .setTimeout(Duration.ofSeconds(60))))
+          .values()
+          .stream()
+          .mapToLong(Long::longValue)
+          .sum();
     } catch (RuntimeException tableNotThereYet) {
       return 0;
     }

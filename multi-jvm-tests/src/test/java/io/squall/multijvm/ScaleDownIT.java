@@ -8,8 +8,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * 3 nodes become 2 under load by SIGTERM: shards, partitions and projection slices hand off through
- * coordinated shutdown.
+ * 3 nodes become 2 under load by SIGTERM: device shards and partitions hand off through coordinated
+ * shutdown.
  */
 class ScaleDownIT {
 

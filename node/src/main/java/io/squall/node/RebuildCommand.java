@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Cli.Version.class,
     description =
-        "Builds the next version of the aggregate tables from the start of the journal; the current version keeps serving until the new one has caught up.")
+        "Builds the next version of the aggregate tables from every device's journal; the current version keeps serving until every device is done.")
 final class RebuildCommand implements Callable<Integer> {
   @Mixin ApiClient api;
 

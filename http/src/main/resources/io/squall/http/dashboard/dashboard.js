@@ -60,21 +60,23 @@ async function refreshIngest() {
     document.getElementById("consumer-lag").textContent = ingest.lagRecords.toLocaleString("en");
     document.getElementById("dead-letters").textContent = ingest.counts.deadLetters.toLocaleString("en");
   }
-  // seconds count only where events wait: a caught-up slice's offset just ages
+  // events whose rows are being written on this node, and a rebuild's progress
   let events = 0;
   let seconds = 0;
-  let capped = false;
+  let rebuild = "";
   for (const projection of projections) {
-    for (const version of projection.versions.filter(v => v.role === "serving")) {
-      for (const slice of version.slices.filter(s => s.lagEvents > 0)) {
-        events += slice.lagEvents;
-        seconds = Math.max(seconds, slice.lagSeconds);
-        capped ||= slice.lagEventsCapped;
+    for (const version of projection.versions) {
+      if (version.state === "serving") {
+        events += version.eventsPending;
+        seconds = Math.max(seconds, version.oldestPendingSeconds);
+      } else if (version.rebuild) {
+        rebuild = ", rebuilding v" + version.version + ": " + version.rebuild.devicesDone.toLocaleString("en") +
+          " of " + version.rebuild.devicesTotal.toLocaleString("en") + " devices";
       }
     }
   }
   document.getElementById("projection-lag").textContent =
-    (capped ? "≥ " : "") + events.toLocaleString("en") + " events" + (events > 0 ? ", " + seconds.toFixed(1) + " s" : "");
+    events.toLocaleString("en") + " events" + (events > 0 ? ", " + seconds.toFixed(1) + " s" : "") + rebuild;
 }
 
 async function showDaily() {
