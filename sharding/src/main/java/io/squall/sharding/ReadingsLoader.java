@@ -2,6 +2,8 @@ package io.squall.sharding;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.squall.persistence.InvalidReadingException;
+import io.squall.persistence.Reading;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
@@ -111,15 +113,15 @@ public final class ReadingsLoader {
       return null;
     }
     try {
-      ReadingLimits.checkDeviceId(key);
+      Reading.Limits.checkDeviceId(key);
       return key;
-    } catch (BadReadingException e) {
+    } catch (InvalidReadingException e) {
       return null;
     }
   }
 
   private static String candidateKey(byte[] line) {
-    if (line.length > ReadingLimits.MAX_RECORD_BYTES) {
+    if (line.length > Reading.Limits.MAX_RECORD_BYTES) {
       return null;
     }
     int first = 0;
