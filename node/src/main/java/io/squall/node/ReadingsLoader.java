@@ -1,9 +1,10 @@
-package io.squall.sharding;
+package io.squall.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.squall.persistence.InvalidReadingException;
 import io.squall.persistence.Reading;
+import io.squall.sharding.KafkaClientSettings;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
