@@ -3,7 +3,6 @@ package io.squall.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.squall.sharding.IngestSettings;
-import io.squall.sharding.ReadingsLoader;
 import io.squall.sharding.Topics;
 import java.io.BufferedReader;
 import java.io.IOException;

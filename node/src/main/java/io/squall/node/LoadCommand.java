@@ -3,7 +3,6 @@ package io.squall.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import io.squall.sharding.IngestSettings;
-import io.squall.sharding.ReadingsLoader;
 import io.squall.sharding.Topics;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.squall.persistence.testing.LocalInfra;
 import io.squall.persistence.testing.NoaaFile;
-import io.squall.sharding.ReadingsLoader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -4,7 +4,7 @@ import io.squall.persistence.SquallException;
 
 /**
  * A request body that cannot be taken as a whole: not JSON, or over {@link
- * ReadingLimits#MAX_BODY_LINES} ({@link #tooLarge()}); the message says why, for the client.
+ * ReadingsBody#MAX_BODY_LINES} ({@link #tooLarge()}); the message says why, for the client.
  */
 public final class BadBodyException extends SquallException {
   private final boolean tooLarge;

@@ -11,7 +11,7 @@ public final class BadReadingException extends SquallException {
     UNREADABLE,
     /** Text in the topic's format whose fields do not make a reading. */
     MALFORMED,
-    /** A reading that breaks one of {@link ReadingLimits}. */
+    /** A reading that breaks one of {@link io.squall.persistence.Reading.Limits}. */
     INVALID;
 
     /** The label value: {@code unreadable}, {@code malformed}, {@code invalid}. */

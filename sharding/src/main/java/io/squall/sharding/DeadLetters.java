@@ -3,6 +3,7 @@ package io.squall.sharding;
 import akka.actor.typed.ActorSystem;
 import akka.kafka.ProducerSettings;
 import akka.kafka.javadsl.SendProducer;
+import io.squall.persistence.Reading;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -19,7 +20,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * they came from: {@code squall.reason}, {@code squall.source.topic}, {@code
  * squall.source.partition}, {@code squall.source.offset}, {@code squall.failed-at}. A dead letter
  * is always small enough to send: the reason is cut at 1 KiB, and a value over the record limit
- * ({@link ReadingLimits#MAX_RECORD_BYTES}) or a key over 1 KiB is left out, its size in {@code
+ * ({@link Reading.Limits#MAX_RECORD_BYTES}) or a key over 1 KiB is left out, its size in {@code
  * squall.value-omitted} or {@code squall.key-omitted}; the source headers still locate it.
  */
 public final class DeadLetters {
@@ -67,7 +68,7 @@ public final class DeadLetters {
     headers.add(SOURCE_OFFSET, bytes(Long.toString(record.offset())));
     headers.add(FAILED_AT, bytes(failedAt.toString()));
     byte[] value = record.value();
-    if (value != null && value.length > ReadingLimits.MAX_RECORD_BYTES) {
+    if (value != null && value.length > Reading.Limits.MAX_RECORD_BYTES) {
       headers.add(VALUE_OMITTED, bytes(Integer.toString(value.length)));
       value = null;
     }

@@ -14,9 +14,15 @@ import java.util.List;
 /**
  * A request body of readings, split into records that are decoded exactly as the consumer will
  * decode them ({@link SourceFormat#decode}), so what a request accepts the pipeline takes. At most
- * {@link ReadingLimits#MAX_BODY_LINES} records; a JSON element is measured before it is parsed.
+ * {@link #MAX_BODY_LINES} records; a JSON element is measured before it is parsed.
  */
 public final class ReadingsBody {
+  /** Most lines (ISD-lite) or array elements (JSON) one request body may hold. */
+  public static final int MAX_BODY_LINES = 10_000;
+
+  /** Most rejected lines one answer lists; the rest are only counted. */
+  public static final int MAX_LISTED_REJECTIONS = 100;
+
   private static final JsonFactory JSON = new JsonFactory();
 
   private ReadingsBody() {}
@@ -28,8 +34,8 @@ public final class ReadingsBody {
   public record Rejected(int line, String reason) {}
 
   /**
-   * The body's valid readings and its first {@link ReadingLimits#MAX_LISTED_REJECTIONS} rejections;
-   * {@code rejectedCount} counts them all.
+   * The body's valid readings and its first {@link #MAX_LISTED_REJECTIONS} rejections; {@code
+   * rejectedCount} counts them all.
    */
   public record Decoded(List<Valid> valid, List<Rejected> rejected, int rejectedCount) {}
 
@@ -49,12 +55,12 @@ public final class ReadingsBody {
     }
 
     void count() {
-      if (++records > ReadingLimits.MAX_BODY_LINES) {
+      if (++records > MAX_BODY_LINES) {
         throw new BadBodyException(
             "the body holds more than "
-                + ReadingLimits.MAX_BODY_LINES
+                + MAX_BODY_LINES
                 + " readings; send at most "
-                + ReadingLimits.MAX_BODY_LINES
+                + MAX_BODY_LINES
                 + " per request",
             true);
       }
@@ -62,7 +68,7 @@ public final class ReadingsBody {
 
     void reject(int line, String reason) {
       rejectedCount++;
-      if (rejected.size() < ReadingLimits.MAX_LISTED_REJECTIONS) {
+      if (rejected.size() < MAX_LISTED_REJECTIONS) {
         rejected.add(new Rejected(line, reason));
       }
     }

@@ -1,5 +1,6 @@
 package io.squall.sharding;
 
+import io.squall.persistence.InvalidReadingException;
 import io.squall.persistence.Reading;
 import io.squall.sharding.BadReadingException.Kind;
 import io.squall.sharding.internal.IsdLiteDecoder;
@@ -29,14 +30,14 @@ public enum SourceFormat {
 
   /**
    * Decodes one record's value; throws {@link BadReadingException} naming what is wrong. What it
-   * returns holds every {@link ReadingLimits limit}, so the entity, journal and tables take it.
+   * returns holds every {@link Reading.Limits limit}, so the entity, journal and tables take it.
    */
   public Reading decode(byte[] value) {
     if (value == null) {
       throw new BadReadingException(Kind.UNREADABLE, "empty record (no value)");
     }
-    ReadingLimits.checkRecordSize(value);
     try {
+      Reading.Limits.checkRecordSize(value);
       return switch (this) {
         case ISD_LITE -> IsdLiteDecoder.decode(value);
         case JSON -> JsonDecoder.decode(value);
@@ -45,6 +46,8 @@ public enum SourceFormat {
       };
     } catch (BadReadingException e) {
       throw e;
+    } catch (InvalidReadingException e) {
+      throw new BadReadingException(Kind.INVALID, e.getMessage());
     } catch (RuntimeException | StackOverflowError e) {
       // A record a decoder cannot handle must never stop the stream: it is a bad record.
       throw new BadReadingException(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.squall.persistence.Reading;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -57,9 +58,9 @@ class DeadLettersTest {
   @Test
   void shouldKeepAValueOfExactlyTheRecordLimit() {
     ProducerRecord<String, byte[]> letter =
-        deadLetter("d", new byte[ReadingLimits.MAX_RECORD_BYTES], "bad");
+        deadLetter("d", new byte[Reading.Limits.MAX_RECORD_BYTES], "bad");
 
-    assertEquals(ReadingLimits.MAX_RECORD_BYTES, letter.value().length);
+    assertEquals(Reading.Limits.MAX_RECORD_BYTES, letter.value().length);
     assertNull(header(letter, DeadLetters.VALUE_OMITTED));
   }
 

@@ -90,8 +90,11 @@ public final class IngestNode implements AutoCloseable {
     return new IngestNode(testKit, settings, ReadingsConsumer.start(testKit.system(), settings));
   }
 
-  public ReadingsLoader.Summary load(Path... files) throws IOException {
-    return ReadingsLoader.load(List.of(files), settings.kafka(), settings.topic(), null);
+  /**
+   * Sends the lines of {@code files} to this world's readings topic, as {@code squall load} does.
+   */
+  public FileProducer.Sent load(Path... files) throws IOException {
+    return FileProducer.send(List.of(files), settings.kafka(), settings.topic());
   }
 
   public Device.Summary device(String id) {

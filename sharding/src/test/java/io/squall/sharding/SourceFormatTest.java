@@ -193,13 +193,4 @@ class SourceFormatTest {
             .decode(utf8("725030:14732,2008,01,01,00,5.0,-3.9,1020.4,270,4.6,2,0.0,0.0"))
             .deviceId());
   }
-
-  @Test
-  void shouldKeyALoadedLineByItsDevice() {
-    assertEquals("725030:14732", ReadingsLoader.keyOf(utf8("725030:14732,2008,01,01,00,5.0")));
-    assertEquals("d-7", ReadingsLoader.keyOf(utf8("{\"device\":\"d-7\",\"metrics\":{}}")));
-    assertNull(ReadingsLoader.keyOf(utf8(",2008,01")), "empty id");
-    assertNull(ReadingsLoader.keyOf(utf8("")), "empty line");
-    assertNull(ReadingsLoader.keyOf(utf8("{broken")), "broken JSON");
-  }
 }

@@ -3,7 +3,6 @@ package io.squall.sharding.internal;
 import io.squall.persistence.Reading;
 import io.squall.sharding.BadReadingException;
 import io.squall.sharding.BadReadingException.Kind;
-import io.squall.sharding.ReadingLimits;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -85,8 +84,7 @@ public final class IsdLiteDecoder {
       }
       metrics.put(METRICS[i], value);
     }
-    return ReadingLimits.reading(
-        device, date.atTime(time[3], 0).toInstant(ZoneOffset.UTC), metrics);
+    return Reading.of(device, date.atTime(time[3], 0).toInstant(ZoneOffset.UTC), metrics);
   }
 
   private static String[] columns(String line) {
@@ -117,7 +115,7 @@ public final class IsdLiteDecoder {
     } catch (NumberFormatException e) {
       throw new BadReadingException(
           Kind.MALFORMED,
-          "column " + column + " is not a whole number: " + ReadingLimits.quote(text.strip()));
+          "column " + column + " is not a whole number: " + Reading.Limits.quote(text.strip()));
     }
   }
 
@@ -131,7 +129,7 @@ public final class IsdLiteDecoder {
     } catch (NumberFormatException e) {
       throw new BadReadingException(
           Kind.MALFORMED,
-          "column " + column + " is not a number: " + ReadingLimits.quote(text.strip()));
+          "column " + column + " is not a number: " + Reading.Limits.quote(text.strip()));
     }
     if (!Double.isFinite(value)) {
       throw new BadReadingException(Kind.MALFORMED, "column " + column + " is not a finite number");

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.squall.persistence.Reading;
 import io.squall.sharding.BadReadingException;
 import io.squall.sharding.BadReadingException.Kind;
-import io.squall.sharding.ReadingLimits;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -56,18 +55,18 @@ public final class JsonDecoder {
       throw new BadReadingException(
           Kind.MALFORMED,
           "field timestamp is not an ISO-8601 date-time: "
-              + ReadingLimits.quote(timestamp.asText()));
+              + Reading.Limits.quote(timestamp.asText()));
     }
     JsonNode metrics = node.get("metrics");
     if (metrics == null || !metrics.isObject()) {
       throw new BadReadingException(Kind.MALFORMED, "field metrics must be an object of numbers");
     }
-    if (metrics.size() > ReadingLimits.MAX_METRICS) {
+    if (metrics.size() > Reading.Limits.MAX_METRICS) {
       throw new BadReadingException(
           Kind.INVALID,
           metrics.size()
               + " metrics, over the limit of "
-              + ReadingLimits.MAX_METRICS
+              + Reading.Limits.MAX_METRICS
               + " per reading");
     }
     Map<String, Double> values = new HashMap<>();
@@ -76,7 +75,7 @@ public final class JsonDecoder {
       if (metric.getValue().isNull()) {
         continue;
       }
-      ReadingLimits.checkMetricName(metric.getKey());
+      Reading.Limits.checkMetricName(metric.getKey());
       if (!metric.getValue().isNumber()) {
         throw new BadReadingException(
             Kind.MALFORMED, "metric " + metric.getKey() + " is not a number");
@@ -87,7 +86,7 @@ public final class JsonDecoder {
       }
       values.put(metric.getKey(), metric.getValue().asDouble());
     }
-    return ReadingLimits.reading(device.asText().strip(), at, values);
+    return Reading.of(device.asText().strip(), at, values);
   }
 
   /** Jackson's message quotes the input; a reason stays short. */

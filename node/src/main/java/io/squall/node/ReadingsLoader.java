@@ -1,7 +1,10 @@
-package io.squall.sharding;
+package io.squall.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.squall.persistence.InvalidReadingException;
+import io.squall.persistence.Reading;
+import io.squall.sharding.KafkaClientSettings;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
@@ -111,15 +114,15 @@ public final class ReadingsLoader {
       return null;
     }
     try {
-      ReadingLimits.checkDeviceId(key);
+      Reading.Limits.checkDeviceId(key);
       return key;
-    } catch (BadReadingException e) {
+    } catch (InvalidReadingException e) {
       return null;
     }
   }
 
   private static String candidateKey(byte[] line) {
-    if (line.length > ReadingLimits.MAX_RECORD_BYTES) {
+    if (line.length > Reading.Limits.MAX_RECORD_BYTES) {
       return null;
     }
     int first = 0;
