@@ -82,7 +82,7 @@ final class SchemaCommand implements Callable<Integer> {
     return executeAll(
             session,
             journal.createJournalKeyspaceStatement(),
-            journal.getCreateJournalTablesStatements())
+            journalTables(journal.getCreateJournalTablesStatements()))
         .thenRun(() -> done.add("journal: " + config.getString(JOURNAL_KEYSPACE)))
         .thenCompose(
             d ->
@@ -104,6 +104,21 @@ final class SchemaCommand implements Callable<Integer> {
               return done;
             })
         .toCompletableFuture();
+  }
+
+  /**
+   * The journal's tables as a node creates them: the plugin lists the events-by-tag tables and the
+   * persistence-ids table whatever its settings, and Squall uses neither (persistence.conf).
+   */
+  static List<String> journalTables(List<String> statements) {
+    return statements.stream()
+        .filter(
+            cql ->
+                !cql.contains(".tag_views")
+                    && !cql.contains(".tag_write_progress")
+                    && !cql.contains(".tag_scanning")
+                    && !cql.contains(".all_persistence_ids"))
+        .toList();
   }
 
   private static final String JOURNAL_KEYSPACE = "akka.persistence.cassandra.journal.keyspace";

@@ -56,7 +56,7 @@ class SchemaIT {
     Map<String, Set<String>> expected =
         Map.of(
             config.getString("akka.persistence.cassandra.journal.keyspace"),
-            Set.of("messages"),
+            Set.of("messages", "metadata"),
             config.getString("akka.persistence.cassandra.snapshot.keyspace"),
             Set.of("snapshots"),
             config.getString("squall.projections.keyspace"),
@@ -114,8 +114,8 @@ class SchemaIT {
             tables.containsAll(keyspace.getValue()),
             keyspace.getKey() + " holds " + tables + ", expected " + keyspace.getValue());
         assertTrue(
-            tables.stream().noneMatch(table -> table.startsWith("tag_")),
-            "no events-by-tag table: " + tables);
+            tables.stream().noneMatch(t -> t.startsWith("tag_") || t.equals("all_persistence_ids")),
+            "no events-by-tag or persistence-ids table: " + tables);
       }
       assertEquals(
           created,

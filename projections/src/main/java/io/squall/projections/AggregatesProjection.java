@@ -99,12 +99,11 @@ public final class AggregatesProjection {
    */
   public static CompletionStage<Done> createSchema(
       ProjectionSettings settings, AggregatesRepository repository, CassandraSession session) {
-    return ProjectionVersions.createSchema(session, settings)
-        .thenCompose(
-            current ->
-                new RebuildProgress(session, settings.keyspace())
-                    .createTable()
-                    .thenCompose(d -> repository.createTables(current)));
+    return ProjectionVersions.createSchema(
+            session,
+            settings,
+            () -> new RebuildProgress(session, settings.keyspace()).createTable())
+        .thenCompose(current -> repository.createTables(current));
   }
 
   private void refresh() {

@@ -41,11 +41,14 @@ public final class ProjectionVersions {
   }
 
   /**
-   * Creates the keyspace and the versions table if needed, with version 1 serving when nothing
-   * serves yet; answers the serving version.
+   * Creates the keyspace, the versions table and {@code alongside} (more tables, created at the
+   * same time) if needed, with version 1 serving when nothing serves yet; answers the serving
+   * version.
    */
   public static CompletionStage<Integer> createSchema(
-      CassandraSession session, ProjectionSettings settings) {
+      CassandraSession session,
+      ProjectionSettings settings,
+      java.util.function.Supplier<CompletionStage<Done>> alongside) {
     ProjectionVersions versions = new ProjectionVersions(session, settings.keyspace());
     return session
         .executeDDL(
@@ -55,16 +58,23 @@ public final class ProjectionVersions {
                 + settings.replication().cql())
         .thenCompose(
             d ->
-                session.executeDDL(
-                    "CREATE TABLE IF NOT EXISTS "
-                        + versions.table
-                        + " (projection text PRIMARY KEY, current int, building int, layout int)"))
+                session
+                    .executeDDL(
+                        "CREATE TABLE IF NOT EXISTS "
+                            + versions.table
+                            + " (projection text PRIMARY KEY, current int, building int,"
+                            + " layout int)")
+                    .thenCombine(alongside.get(), (a, b) -> Done.getInstance()))
         .thenCompose(
             d ->
                 // a versions table of the earlier layout has no layout column yet
                 session
-                    .executeDDL("ALTER TABLE " + versions.table + " ADD layout int")
-                    .exceptionally(alreadyThere -> Done.getInstance()))
+                    .selectOne("SELECT layout FROM " + versions.table + " LIMIT 1")
+                    .thenApply(row -> Done.getInstance())
+                    .exceptionallyCompose(
+                        noColumn ->
+                            session.executeDDL(
+                                "ALTER TABLE " + versions.table + " ADD layout int")))
         .thenCompose(
             d ->
                 session.executeWrite(

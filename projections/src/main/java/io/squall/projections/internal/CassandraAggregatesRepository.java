@@ -401,35 +401,31 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
         .thenApply(row -> row.map(r -> r.getLong("last_seq")));
   }
 
+  /** Creates the four tables at once: schema changes issued together settle together. */
   @Override
   public CompletionStage<Done> createTables(int version) {
-    return session
-        .executeDDL(
-            "CREATE TABLE IF NOT EXISTS "
-                + daily(version)
-                + " (device_id text, year int, date date, "
-                + METRICS
-                + ", last_seq bigint, PRIMARY KEY ((device_id, year), date))")
-        .thenCompose(
-            d ->
-                session.executeDDL(
-                    "CREATE TABLE IF NOT EXISTS "
-                        + monthly(version)
-                        + " (device_id text, year int, month int, "
-                        + METRICS
-                        + ", last_seq bigint, PRIMARY KEY ((device_id, year), month))"))
-        .thenCompose(
-            d ->
-                session.executeDDL(
-                    "CREATE TABLE IF NOT EXISTS "
-                        + rebuiltTable(version)
-                        + " (device_id text PRIMARY KEY, last_seq bigint)"))
-        .thenCompose(
-            d ->
-                session.executeDDL(
-                    "CREATE TABLE IF NOT EXISTS "
-                        + keyspace
-                        + ".devices (device_id text PRIMARY KEY)"));
+    return all(List.of(
+            session.executeDDL(
+                "CREATE TABLE IF NOT EXISTS "
+                    + daily(version)
+                    + " (device_id text, year int, date date, "
+                    + METRICS
+                    + ", last_seq bigint, PRIMARY KEY ((device_id, year), date))"),
+            session.executeDDL(
+                "CREATE TABLE IF NOT EXISTS "
+                    + monthly(version)
+                    + " (device_id text, year int, month int, "
+                    + METRICS
+                    + ", last_seq bigint, PRIMARY KEY ((device_id, year), month))"),
+            session.executeDDL(
+                "CREATE TABLE IF NOT EXISTS "
+                    + rebuiltTable(version)
+                    + " (device_id text PRIMARY KEY, last_seq bigint)"),
+            session.executeDDL(
+                "CREATE TABLE IF NOT EXISTS "
+                    + keyspace
+                    + ".devices (device_id text PRIMARY KEY)")))
+        .thenApply(created -> Done.getInstance());
   }
 
   /** Drops the tables of {@code version}, those of the earlier layout with them. */
