@@ -94,6 +94,11 @@ final class RebuildDriver {
       ProjectionVersions.State state) {
     RebuildProgress progress = projection.rebuildProgress();
     Duration settle = projection.settings().versionCheckInterval().multipliedBy(2);
+    log.info(
+        "Rebuilding the aggregates: version {} from the journals of the known devices, while"
+            + " version {} serves",
+        version,
+        state.current());
     return progress
         .start(version, Instant.now())
         .thenCompose(
@@ -133,6 +138,7 @@ final class RebuildDriver {
     AtomicLong done = new AtomicLong();
     AtomicLong asked = new AtomicLong();
     AtomicLong events = new AtomicLong();
+    AtomicLong recordedAt = new AtomicLong(System.nanoTime());
     return repository
         .devices()
         .mapAsyncUnordered(
@@ -157,7 +163,10 @@ final class RebuildDriver {
                       replayed -> {
                         events.addAndGet(replayed);
                         long devicesDone = done.incrementAndGet();
-                        return devicesDone % 100 == 0
+                        long now = System.nanoTime();
+                        long last = recordedAt.get();
+                        // at most four progress writes a second, whatever the number of devices
+                        return now - last > 250_000_000L && recordedAt.compareAndSet(last, now)
                             ? projection
                                 .rebuildProgress()
                                 .record(version, total.get(), devicesDone, events.get())
