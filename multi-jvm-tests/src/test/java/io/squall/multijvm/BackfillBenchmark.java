@@ -192,11 +192,11 @@ public final class BackfillBenchmark {
         try {
           counts =
               cql.prepare(
-                  "SELECT metrics FROM "
+                  "SELECT kind, metrics FROM "
                       + keyspace
-                      + ".monthly_v"
+                      + ".aggregates_v"
                       + version
-                      + " WHERE device_id = ? AND year IN ?");
+                      + " WHERE device_id = ? AND year IN ? AND kind = 'month'");
         } catch (RuntimeException tableNotThereYet) {
           return false;
         }
@@ -213,7 +213,8 @@ public final class BackfillBenchmark {
         long count =
             byDevice
                 .computeIfAbsent(
-                    deviceId, id -> Bench.metricCounts(cql.execute(counts.bind(id, years))))
+                    deviceId,
+                    id -> Bench.metricCounts(cql.execute(counts.bind(id, years)), "month"))
                 .getOrDefault(pair.getKey().get(1), 0L);
         if (count > pair.getValue()) {
           throw new IllegalStateException(

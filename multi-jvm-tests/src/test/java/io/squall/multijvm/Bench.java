@@ -130,14 +130,17 @@ final class Bench {
   }
 
   /**
-   * Each metric's reading count in the rows {@code rows} (rows of the one-row-per-period layout: a
-   * {@code metrics} map of {@code (count, min, max, sum, sum_sq)} tuples), summed.
+   * Each metric's reading count in the {@code kind} rows (day or month) among {@code rows} of the
+   * aggregates table (a {@code metrics} map of {@code (count, min, max, sum, sum_sq)} tuples per
+   * row), summed.
    */
-  static Map<String, Long> metricCounts(Iterable<Row> rows) {
+  static Map<String, Long> metricCounts(Iterable<Row> rows, String kind) {
     Map<String, Long> counts = new LinkedHashMap<>();
     for (Row row : rows) {
-      row.getMap("metrics", String.class, com.datastax.oss.driver.api.core.data.TupleValue.class)
-          .forEach((metric, aggregate) -> counts.merge(metric, aggregate.getLong(0), Long::sum));
+      if (row.getString("kind").equals(kind)) {
+        row.getMap("metrics", String.class, com.datastax.oss.driver.api.core.data.TupleValue.class)
+            .forEach((metric, aggregate) -> counts.merge(metric, aggregate.getLong(0), Long::sum));
+      }
     }
     return counts;
   }

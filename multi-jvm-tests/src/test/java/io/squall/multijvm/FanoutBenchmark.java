@@ -181,9 +181,10 @@ public final class FanoutBenchmark {
       return Bench.metricCounts(
               cql.execute(
                   SimpleStatement.newInstance(
-                          "SELECT metrics FROM " + keyspace + ".daily_v" + version)
+                          "SELECT kind, metrics FROM " + keyspace + ".aggregates_v" + version)
                       .setPageSize(5000)
-                      .setTimeout(Duration.ofSeconds(60))))
+                      .setTimeout(Duration.ofSeconds(60))),
+              "day")
           .values()
           .stream()
           .mapToLong(Long::longValue)

@@ -64,8 +64,7 @@ class SchemaIT {
                 "projection_versions",
                 "rebuild_progress",
                 "devices",
-                "daily_v1",
-                "monthly_v1",
+                "aggregates_v1",
                 "rebuilt_v1"));
 
     ActorTestKit node = ActorTestKit.create("SchemaIT", config);

@@ -150,8 +150,8 @@ class AggregatesIT {
       IngestNode.await(
           Duration.ofSeconds(60),
           () ->
-              !tableExists(session(system), settings.keyspace(), "daily_v1")
-                  && !tableExists(session(system), settings.keyspace(), "monthly_v1"),
+              !tableExists(session(system), settings.keyspace(), "aggregates_v1")
+                  && !tableExists(session(system), settings.keyspace(), "rebuilt_v1"),
           "version 1's tables are dropped");
       assertEquals(
           v1.get(new AggregateRow.Day(STATIONS.get(0), "temperature", LocalDate.of(2008, 7, 4))),

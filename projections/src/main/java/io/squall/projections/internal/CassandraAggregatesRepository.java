@@ -6,6 +6,7 @@ import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
 import akka.stream.javadsl.Source;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -22,6 +23,7 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,13 +31,13 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
- * The aggregate tables in Cassandra, one row per device and period with every metric in it: {@code
- * daily_v{N}} keyed {@code ((device_id, year), date)} and {@code monthly_v{N}} keyed {@code
- * ((device_id, year), month)}, each metric a {@code (count, min, max, sum, sum_sq)} tuple; the
- * known {@code devices}; {@code rebuilt_v{N}}, the devices a rebuild of version N finished.
+ * The aggregate tables in Cassandra. {@code aggregates_v{N}}: one partition per device and year,
+ * one row per day and per month (keyed {@code ((device_id, year), kind, period)}, period an ISO
+ * date or month) with every metric in it, a {@code (count, min, max, sum, sum_sq)} tuple each — so
+ * an event's rows of one year are one single-partition batch. {@code devices}: the known devices.
+ * {@code rebuilt_v{N}}: the devices a rebuild of version N finished.
  */
 public final class CassandraAggregatesRepository implements AggregatesRepository {
   /** Cassandra warns at 5 KiB per batch by default; a batch's rows are estimated below this. */
@@ -44,8 +46,6 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
   private static final TupleType AGGREGATE =
       DataTypes.tupleOf(
           DataTypes.BIGINT, DataTypes.DOUBLE, DataTypes.DOUBLE, DataTypes.DOUBLE, DataTypes.DOUBLE);
-  private static final String METRICS =
-      "metrics frozen<map<text, frozen<tuple<bigint, double, double, double, double>>>>";
 
   private final CassandraSession session;
   private final String keyspace;
@@ -58,21 +58,14 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
   }
 
   private record Statements(
-      PreparedStatement insertDay,
-      PreparedStatement insertMonth,
-      PreparedStatement selectDays,
-      PreparedStatement selectMonths,
-      PreparedStatement rangeDays,
-      PreparedStatement yearMonths,
+      PreparedStatement insert,
+      PreparedStatement select,
+      PreparedStatement range,
       PreparedStatement markRebuilt,
       PreparedStatement rebuilt) {}
 
-  private String daily(int version) {
-    return keyspace + ".daily_v" + version;
-  }
-
-  private String monthly(int version) {
-    return keyspace + ".monthly_v" + version;
+  private String aggregates(int version) {
+    return keyspace + ".aggregates_v" + version;
   }
 
   private String rebuiltTable(int version) {
@@ -95,25 +88,15 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
     List<String> cql =
         List.of(
             "INSERT INTO "
-                + daily(v)
-                + " (device_id, year, date, metrics, last_seq) VALUES (?, ?, ?, ?, ?)"
+                + aggregates(v)
+                + " (device_id, year, kind, period, metrics, last_seq) VALUES (?, ?, ?, ?, ?, ?)"
                 + " USING TIMESTAMP ?",
-            "INSERT INTO "
-                + monthly(v)
-                + " (device_id, year, month, metrics, last_seq) VALUES (?, ?, ?, ?, ?)"
-                + " USING TIMESTAMP ?",
-            "SELECT date, metrics, last_seq FROM "
-                + daily(v)
-                + " WHERE device_id = ? AND year = ? AND date IN ?",
-            "SELECT month, metrics, last_seq FROM "
-                + monthly(v)
-                + " WHERE device_id = ? AND year = ? AND month IN ?",
-            "SELECT date, metrics, last_seq FROM "
-                + daily(v)
-                + " WHERE device_id = ? AND year = ? AND date >= ? AND date <= ?",
-            "SELECT month, metrics, last_seq FROM "
-                + monthly(v)
-                + " WHERE device_id = ? AND year = ?",
+            "SELECT kind, period, metrics, last_seq FROM "
+                + aggregates(v)
+                + " WHERE device_id = ? AND year = ? AND kind = ? AND period IN ?",
+            "SELECT kind, period, metrics, last_seq FROM "
+                + aggregates(v)
+                + " WHERE device_id = ? AND year = ? AND kind = ? AND period >= ? AND period <= ?",
             "INSERT INTO " + rebuiltTable(v) + " (device_id, last_seq) VALUES (?, ?)",
             "SELECT last_seq FROM " + rebuiltTable(v) + " WHERE device_id = ?");
     List<CompletableFuture<PreparedStatement>> prepared =
@@ -122,66 +105,47 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
         .thenApply(
             done -> {
               List<PreparedStatement> s = prepared.stream().map(CompletableFuture::join).toList();
-              return new Statements(
-                  s.get(0), s.get(1), s.get(2), s.get(3), s.get(4), s.get(5), s.get(6), s.get(7));
+              return new Statements(s.get(0), s.get(1), s.get(2), s.get(3), s.get(4));
             });
-  }
-
-  /** A table partition of one device: its days or its months of one year. */
-  private record Partition(boolean daily, int year) {
-    static Partition of(Period period) {
-      return new Partition(period instanceof Period.Day, period.year());
-    }
-  }
-
-  private static <T> Map<Partition, List<T>> byPartition(
-      Collection<T> items, Function<T, Period> period) {
-    Map<Partition, List<T>> grouped = new java.util.LinkedHashMap<>();
-    items.forEach(
-        item ->
-            grouped
-                .computeIfAbsent(Partition.of(period.apply(item)), p -> new ArrayList<>())
-                .add(item));
-    return grouped;
   }
 
   @Override
   public CompletionStage<Map<Period, PeriodRow>> load(
       int version, String deviceId, Collection<Period> periods) {
-    Map<Partition, List<Period>> grouped = byPartition(periods, p -> p);
+    // one query per partition and kind: a device's days, or its months, of one year
+    Map<List<Object>, List<String>> grouped = new LinkedHashMap<>();
+    periods.forEach(
+        p ->
+            grouped
+                .computeIfAbsent(List.of(p.year(), p.kind()), k -> new ArrayList<>())
+                .add(p.key()));
     return statements(version)
         .thenCompose(
-            s ->
-                all(
-                    grouped.entrySet().stream()
-                        .map(
-                            entry -> {
-                              Partition p = entry.getKey();
-                              if (p.daily()) {
-                                List<LocalDate> dates =
-                                    entry.getValue().stream()
-                                        .map(d -> ((Period.Day) d).date())
-                                        .toList();
-                                return session
-                                    .selectAll(s.selectDays().bind(deviceId, p.year(), dates))
-                                    .thenApply(rows -> rows.stream().map(r -> dayRow(r)).toList());
-                              }
-                              List<Integer> months =
-                                  entry.getValue().stream()
-                                      .map(m -> ((Period.Month) m).month().getMonthValue())
-                                      .toList();
-                              return session
-                                  .selectAll(s.selectMonths().bind(deviceId, p.year(), months))
-                                  .thenApply(
-                                      rows ->
-                                          rows.stream().map(r -> monthRow(p.year(), r)).toList());
-                            })
-                        .toList()))
+            s -> {
+              List<CompletionStage<List<Row>>> reads = new ArrayList<>();
+              grouped.forEach(
+                  (partitionAndKind, keys) ->
+                      reads.add(
+                          session.selectAll(
+                              s.select()
+                                  .bind(
+                                      deviceId,
+                                      partitionAndKind.get(0),
+                                      partitionAndKind.get(1),
+                                      keys))));
+              return all(reads);
+            })
         .thenApply(
             found -> {
-              Map<Period, PeriodRow> result = new HashMap<>();
-              found.forEach(rows -> rows.forEach(row -> result.put(row.period(), row)));
-              return result;
+              Map<Period, PeriodRow> rows = new HashMap<>();
+              found.forEach(
+                  partition ->
+                      partition.forEach(
+                          r -> {
+                            PeriodRow row = row(r);
+                            rows.put(row.period(), row);
+                          }));
+              return rows;
             });
   }
 
@@ -190,13 +154,15 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
     if (rows.isEmpty()) {
       return CompletableFuture.completedFuture(Done.getInstance());
     }
-    Map<Partition, List<PeriodRow>> grouped = byPartition(rows, PeriodRow::period);
+    Map<Integer, List<PeriodRow>> byYear = new LinkedHashMap<>();
+    rows.forEach(
+        row -> byYear.computeIfAbsent(row.period().year(), y -> new ArrayList<>()).add(row));
     return statements(version)
         .thenCompose(
             s -> {
               List<CompletionStage<Done>> writes = new ArrayList<>();
-              grouped.forEach(
-                  (partition, partitionRows) -> {
+              byYear.forEach(
+                  (year, partitionRows) -> {
                     BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED);
                     int bytes = 0;
                     for (PeriodRow row : partitionRows) {
@@ -209,7 +175,10 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
                       batch.addStatement(insert(s, deviceId, row));
                       bytes += size;
                     }
-                    writes.add(session.executeWriteBatch(batch.build()));
+                    writes.add(
+                        batch.getStatementsCount() == 1
+                            ? session.executeWrite(batch.build().iterator().next())
+                            : session.executeWriteBatch(batch.build()));
                   });
               return all(writes).thenApply(done -> Done.getInstance());
             });
@@ -223,8 +192,7 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
     return bytes;
   }
 
-  private static com.datastax.oss.driver.api.core.cql.BoundStatement insert(
-      Statements s, String deviceId, PeriodRow row) {
+  private static BoundStatement insert(Statements s, String deviceId, PeriodRow row) {
     Map<String, TupleValue> metrics = new TreeMap<>();
     row.metrics()
         .forEach(
@@ -232,16 +200,13 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
                 metrics.put(
                     metric,
                     AGGREGATE.newValue(a.count(), a.min(), a.max(), a.sum(), a.sumOfSquares())));
-    if (row.period() instanceof Period.Day day) {
-      return s.insertDay()
-          .bind(deviceId, day.year(), day.date(), metrics, row.lastSeq(), row.lastSeq());
-    }
-    Period.Month month = (Period.Month) row.period();
-    return s.insertMonth()
+    Period period = row.period();
+    return s.insert()
         .bind(
             deviceId,
-            month.year(),
-            month.month().getMonthValue(),
+            period.year(),
+            period.kind(),
+            period.key(),
             metrics,
             row.lastSeq(),
             row.lastSeq());
@@ -250,37 +215,57 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
   @Override
   public CompletionStage<List<AggregateRow>> daily(
       int version, String deviceId, String metric, LocalDate from, LocalDate to) {
-    List<CompletionStage<List<AggregateRow>>> years = new ArrayList<>();
     return statements(version)
         .thenCompose(
             s -> {
+              List<CompletionStage<List<Row>>> years = new ArrayList<>();
               for (int year = from.getYear(); year <= to.getYear(); year++) {
                 years.add(
-                    session
-                        .selectAll(s.rangeDays().bind(deviceId, year, from, to))
-                        .thenApply(
-                            rows ->
-                                rows.stream()
-                                    .map(r -> metricRow(deviceId, metric, dayRow(r)))
-                                    .flatMap(Optional::stream)
-                                    .toList()));
+                    session.selectAll(
+                        s.range()
+                            .bind(
+                                deviceId, year, Period.Day.KIND, from.toString(), to.toString())));
               }
               return all(years);
             })
-        .thenApply(perYear -> perYear.stream().flatMap(List::stream).toList());
+        .thenApply(perYear -> metricRows(deviceId, metric, perYear));
   }
 
   @Override
   public CompletionStage<List<AggregateRow>> monthly(
       int version, String deviceId, String metric, int year) {
     return statements(version)
-        .thenCompose(s -> session.selectAll(s.yearMonths().bind(deviceId, year)))
-        .thenApply(
-            rows ->
-                rows.stream()
-                    .map(r -> metricRow(deviceId, metric, monthRow(year, r)))
-                    .flatMap(Optional::stream)
-                    .toList());
+        .thenCompose(
+            s ->
+                session.selectAll(
+                    s.range()
+                        .bind(
+                            deviceId,
+                            year,
+                            Period.Month.KIND,
+                            YearMonth.of(year, 1).toString(),
+                            YearMonth.of(year, 12).toString())))
+        .thenApply(rows -> metricRows(deviceId, metric, List.of(rows)));
+  }
+
+  /** The rows' figures of {@code metric}, as the API reads them, in order. */
+  private static List<AggregateRow> metricRows(
+      String deviceId, String metric, List<List<Row>> partitions) {
+    List<AggregateRow> result = new ArrayList<>();
+    for (List<Row> rows : partitions) {
+      for (Row r : rows) {
+        PeriodRow row = row(r);
+        Aggregate aggregate = row.metrics().get(metric);
+        if (aggregate != null) {
+          AggregateRow.Key key =
+              row.period() instanceof Period.Day day
+                  ? new AggregateRow.Day(deviceId, metric, day.date())
+                  : new AggregateRow.Month(deviceId, metric, ((Period.Month) row.period()).month());
+          result.add(new AggregateRow(key, aggregate, row.lastSeq()));
+        }
+      }
+    }
+    return result;
   }
 
   @Override
@@ -352,19 +337,6 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
         r.getDouble("sum_sq"));
   }
 
-  /** {@code row}'s figures of {@code metric}, as the API reads them. */
-  private static Optional<AggregateRow> metricRow(String deviceId, String metric, PeriodRow row) {
-    Aggregate aggregate = row.metrics().get(metric);
-    if (aggregate == null) {
-      return Optional.empty();
-    }
-    AggregateRow.Key key =
-        row.period() instanceof Period.Day day
-            ? new AggregateRow.Day(deviceId, metric, day.date())
-            : new AggregateRow.Month(deviceId, metric, ((Period.Month) row.period()).month());
-    return Optional.of(new AggregateRow(key, aggregate, row.lastSeq()));
-  }
-
   @Override
   public CompletionStage<Done> registerDevice(String deviceId) {
     CompletionStage<PreparedStatement> prepared = registerDevice;
@@ -401,22 +373,16 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
         .thenApply(row -> row.map(r -> r.getLong("last_seq")));
   }
 
-  /** Creates the four tables at once: schema changes issued together settle together. */
+  /** Creates the tables at once: schema changes issued together settle together. */
   @Override
   public CompletionStage<Done> createTables(int version) {
     return all(List.of(
             session.executeDDL(
                 "CREATE TABLE IF NOT EXISTS "
-                    + daily(version)
-                    + " (device_id text, year int, date date, "
-                    + METRICS
-                    + ", last_seq bigint, PRIMARY KEY ((device_id, year), date))"),
-            session.executeDDL(
-                "CREATE TABLE IF NOT EXISTS "
-                    + monthly(version)
-                    + " (device_id text, year int, month int, "
-                    + METRICS
-                    + ", last_seq bigint, PRIMARY KEY ((device_id, year), month))"),
+                    + aggregates(version)
+                    + " (device_id text, year int, kind text, period text, metrics"
+                    + " frozen<map<text, frozen<tuple<bigint, double, double, double, double>>>>,"
+                    + " last_seq bigint, PRIMARY KEY ((device_id, year), kind, period))"),
             session.executeDDL(
                 "CREATE TABLE IF NOT EXISTS "
                     + rebuiltTable(version)
@@ -435,8 +401,7 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
     CompletionStage<Done> dropped = CompletableFuture.completedFuture(Done.getInstance());
     for (String table :
         List.of(
-            daily(version),
-            monthly(version),
+            aggregates(version),
             rebuiltTable(version),
             keyspace + ".daily_aggregates_v" + version,
             keyspace + ".monthly_aggregates_v" + version)) {
@@ -445,16 +410,7 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
     return dropped;
   }
 
-  private static PeriodRow dayRow(Row r) {
-    return new PeriodRow(new Period.Day(r.getLocalDate("date")), metrics(r), r.getLong("last_seq"));
-  }
-
-  private static PeriodRow monthRow(int year, Row r) {
-    return new PeriodRow(
-        new Period.Month(YearMonth.of(year, r.getInt("month"))), metrics(r), r.getLong("last_seq"));
-  }
-
-  private static Map<String, Aggregate> metrics(Row r) {
+  private static PeriodRow row(Row r) {
     Map<String, Aggregate> metrics = new HashMap<>();
     r.getMap("metrics", String.class, TupleValue.class)
         .forEach(
@@ -467,7 +423,8 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
                         t.getDouble(2),
                         t.getDouble(3),
                         t.getDouble(4))));
-    return metrics;
+    return new PeriodRow(
+        Period.of(r.getString("kind"), r.getString("period")), metrics, r.getLong("last_seq"));
   }
 
   private static <R> CompletionStage<List<R>> all(List<CompletionStage<R>> stages) {
