@@ -316,9 +316,12 @@ public final class Device
   private final ActorContext<Command> actor;
   private final DeviceProjection.Writer rows;
   private final Runnable passivate;
-  // Of this incarnation only: whether rows are being written (commands wait), and the event the
-  // recovery replayed last.
+  // Of this incarnation only: whether rows are being written (commands wait), and the event its
+  // first recovery replayed last. After a failed journal write Akka recovers again with this same
+  // object, having applied the event that was never written: from then on the last event is read
+  // back from the journal instead.
   private boolean writingRows;
+  private boolean recoveredOnce;
   private ReadingsRecorded lastReplayed;
 
   private Device(
@@ -476,7 +479,9 @@ public final class Device
         .onEvent(
             ReadingsRecorded.class,
             (state, event) -> {
-              lastReplayed = event;
+              if (!recoveredOnce) {
+                lastReplayed = event;
+              }
               return state.apply(event);
             })
         .build();
@@ -490,8 +495,11 @@ public final class Device
             RecoveryCompleted.instance(),
             state -> {
               long last = lastSequenceNumber(actor);
+              Optional<ReadingsRecorded> replayed = Optional.ofNullable(lastReplayed);
+              recoveredOnce = true;
+              lastReplayed = null;
               if (last > 0) {
-                writeRows(rows.recover(last, Optional.ofNullable(lastReplayed)), () -> {});
+                writeRows(rows.recover(last, replayed), () -> {});
               }
             })
         .build();

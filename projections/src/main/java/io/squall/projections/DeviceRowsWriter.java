@@ -82,15 +82,18 @@ final class DeviceRowsWriter {
   }
 
   /**
-   * The versions an event after {@code previousSeq} goes to: the serving one and any being built,
-   * each once this device's rows there are whole. A device with no earlier event is whole anywhere;
-   * a serving version it is not whole in (reads switched while it was running) is rebuilt first.
+   * The versions an event after {@code previousSeq} goes to: the serving one, any being built, and
+   * any this device is whole in that is not retired (this node may not have read the versions since
+   * a rebuild began) — each once this device's rows there are whole. A device with no earlier event
+   * is whole anywhere; a serving version it is not whole in (reads switched while it was running)
+   * is caught up first.
    */
   private CompletionStage<List<Integer>> versionsToWrite(long previousSeq) {
     ProjectionVersions.State state = projection.versions().get();
-    List<Integer> candidates = new ArrayList<>();
+    java.util.SortedSet<Integer> candidates = new java.util.TreeSet<>();
     candidates.add(state.current());
     state.building().ifPresent(candidates::add);
+    whole.stream().filter(v -> v >= state.current()).forEach(candidates::add);
     CompletionStage<List<Integer>> chosen = CompletableFuture.completedFuture(new ArrayList<>());
     for (int version : candidates) {
       boolean serving = version == state.current();
@@ -121,8 +124,7 @@ final class DeviceRowsWriter {
         .thenCompose(
             rebuilt -> {
               if (rebuilt.isPresent()) {
-                whole.add(version);
-                return CompletableFuture.completedFuture(true);
+                return catchUp(version, rebuilt.get(), previousSeq).thenApply(d -> true);
               }
               if (previousSeq == 0) {
                 return repository
@@ -139,6 +141,26 @@ final class DeviceRowsWriter {
               notYet.add(version);
               return CompletableFuture.completedFuture(false);
             });
+  }
+
+  /**
+   * {@code version}'s rows hold this device's journal up to {@code marked}: folds the events after
+   * it up to {@code lastSeq} (an earlier incarnation may have journaled them while it was not whole
+   * there, or its replay may have ended after it stopped), then marks the device whole to {@code
+   * lastSeq}.
+   */
+  private CompletionStage<Done> catchUp(int version, long marked, long lastSeq) {
+    CompletionStage<Done> folded =
+        marked < lastSeq
+            ? reproject(version, marked + 1, lastSeq)
+                .thenCompose(d -> repository.markRebuilt(version, deviceId, lastSeq))
+            : done();
+    return folded.thenApply(
+        d -> {
+          whole.add(version);
+          notYet.remove(version);
+          return d;
+        });
   }
 
   /**
@@ -219,57 +241,49 @@ final class DeviceRowsWriter {
   /**
    * After a recovery to {@code lastSeq}: the last event may have been journaled without its rows (a
    * crash, a failed write), and only the last, as the device takes no command before an event's
-   * rows are durable. Folds it again wherever the device's rows are whole: rows that hold it
-   * already are left as they are.
+   * rows are durable. Folds it again into the serving version's rows: rows that hold it already are
+   * left as they are. A version being built that this device was rebuilt into is caught up from its
+   * mark, the last event included.
    */
   CompletionStage<Done> recover(long lastSeq, Optional<Device.ReadingsRecorded> lastEvent) {
     Instant since = projection.meters().started(deviceId);
+    ProjectionVersions.State state = projection.versions().get();
     CompletionStage<Device.ReadingsRecorded> event =
         lastEvent
             .map(CompletableFuture::completedFuture)
             .map(f -> (CompletionStage<Device.ReadingsRecorded>) f)
             .orElseGet(() -> journalEvent(lastSeq));
     CompletionStage<Done> registered = lastSeq == 1 ? repository.registerDevice(deviceId) : done();
-    return registered
-        .thenCompose(d -> event)
-        .thenCompose(
-            recorded ->
-                liveVersions()
-                    .thenCompose(
-                        versions -> {
-                          Map<Period, Map<String, Aggregate>> contributions =
-                              EventFold.contributions(recorded);
-                          return all(
-                              versions.stream()
-                                  .map(
-                                      v ->
-                                          repository
-                                              .load(v, deviceId, contributions.keySet())
-                                              .thenCompose(
-                                                  stored ->
-                                                      fold(v, contributions, lastSeq, stored)))
-                                  .toList());
-                        }))
-        .whenComplete((d, failure) -> projection.meters().finished(deviceId, since));
+    CompletionStage<Done> serving =
+        registered
+            .thenCompose(d -> event)
+            .thenCompose(
+                recorded -> {
+                  Map<Period, Map<String, Aggregate>> contributions =
+                      EventFold.contributions(recorded);
+                  return repository
+                      .load(state.current(), deviceId, contributions.keySet())
+                      .thenCompose(stored -> fold(state.current(), contributions, lastSeq, stored));
+                });
+    CompletionStage<Done> building =
+        state.building().isEmpty()
+            ? serving
+            : serving.thenCompose(d -> recoverBuilding(state.building().getAsInt(), lastSeq));
+    return building.whenComplete((d, failure) -> projection.meters().finished(deviceId, since));
   }
 
-  /** The serving version, and a version being built if this device was rebuilt into it. */
-  private CompletionStage<List<Integer>> liveVersions() {
-    ProjectionVersions.State state = projection.versions().get();
-    if (state.building().isEmpty()) {
-      return CompletableFuture.completedFuture(List.of(state.current()));
-    }
-    int building = state.building().getAsInt();
+  private CompletionStage<Done> recoverBuilding(int building, long lastSeq) {
     return repository
         .rebuilt(building, deviceId)
-        .thenApply(
+        .thenCompose(
             rebuilt -> {
-              if (rebuilt.isPresent()) {
-                whole.add(building);
-                return List.of(state.current(), building);
+              if (rebuilt.isEmpty()) {
+                notYet.add(building);
+                return done();
               }
-              notYet.add(building);
-              return List.of(state.current());
+              // the mark's own last event may lack its rows too: fold from it at the latest
+              long from = Math.min(rebuilt.get(), lastSeq - 1);
+              return catchUp(building, from, lastSeq);
             });
   }
 
@@ -281,15 +295,10 @@ final class DeviceRowsWriter {
     return repository
         .rebuilt(version, deviceId)
         .thenCompose(
-            rebuilt -> {
-              if (rebuilt.isPresent()) {
-                whole.add(version);
-                return done();
-              }
-              Instant since = projection.meters().started(deviceId);
-              return replayInto(version, lastSeq)
-                  .whenComplete((d, failure) -> projection.meters().finished(deviceId, since));
-            });
+            rebuilt ->
+                rebuilt.isPresent()
+                    ? catchUp(version, rebuilt.get(), lastSeq)
+                    : replayInto(version, lastSeq));
   }
 
   /**

@@ -2,7 +2,9 @@ package io.squall.projections;
 
 import akka.Done;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
@@ -24,6 +26,11 @@ public final class ProjectionVersions {
 
   /** The versions as last read; {@code legacy} when the serving version has the earlier layout. */
   public record State(int current, OptionalInt building, boolean legacy) {
+    /** Where this state stands among the states versions move through, oldest first. */
+    long order() {
+      return 2L * current + (building.isPresent() ? 1 : 0);
+    }
+
     /** Whether {@code version} neither serves reads nor is being built. */
     public boolean retired(int version) {
       return version != current && (building.isEmpty() || building.getAsInt() != version);
@@ -114,17 +121,27 @@ public final class ProjectionVersions {
     return state.get();
   }
 
-  /** Reads the versions again. */
+  /**
+   * Reads the versions again, as the lightweight transactions left them (a serial read). Versions
+   * only move forward: a read that completes after a newer one changes nothing.
+   */
   public CompletionStage<State> refresh() {
     return session
         .selectOne(
-            "SELECT current, building, layout FROM " + table + " WHERE projection = ?", PROJECTION)
+            SimpleStatement.newInstance(
+                    "SELECT current, building, layout FROM " + table + " WHERE projection = ?",
+                    PROJECTION)
+                .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_SERIAL))
         .thenApply(
-            row -> {
-              State read = row.map(ProjectionVersions::toState).orElse(state.get());
-              state.set(read);
-              return read;
-            });
+            row ->
+                row.map(
+                        r ->
+                            state.updateAndGet(
+                                known -> {
+                                  State read = toState(r);
+                                  return read.order() >= known.order() ? read : known;
+                                }))
+                    .orElse(state.get()));
   }
 
   private static State toState(Row row) {

@@ -132,58 +132,77 @@ final class RebuildDriver {
   /** One pass; answers how many devices had to be asked. */
   private static CompletionStage<Long> pass(
       ActorSystem<?> system, AggregatesProjection projection, int version) {
-    AggregatesRepository repository = projection.repository();
-    ProjectionSettings settings = projection.settings();
-    AtomicLong total = new AtomicLong();
     AtomicLong done = new AtomicLong();
     AtomicLong asked = new AtomicLong();
     AtomicLong events = new AtomicLong();
+    // counted first, so that the progress reads "done of all" from the start of the pass
+    return projection
+        .repository()
+        .devices()
+        .runWith(Sink.fold(0L, (count, device) -> count + 1), system)
+        .thenCompose(total -> walk(system, projection, version, total, done, asked, events));
+  }
+
+  private static CompletionStage<Long> walk(
+      ActorSystem<?> system,
+      AggregatesProjection projection,
+      int version,
+      long total,
+      AtomicLong done,
+      AtomicLong asked,
+      AtomicLong events) {
+    AggregatesRepository repository = projection.repository();
+    ProjectionSettings settings = projection.settings();
     AtomicLong recordedAt = new AtomicLong(System.nanoTime());
     return repository
         .devices()
         .mapAsyncUnordered(
             settings.rebuildParallelism(),
-            deviceId -> {
-              total.incrementAndGet();
-              return repository
-                  .rebuilt(version, deviceId)
-                  .thenCompose(
-                      rebuilt -> {
-                        if (rebuilt.isPresent()) {
-                          return CompletableFuture.completedFuture(rebuilt.get());
-                        }
-                        asked.incrementAndGet();
-                        return ClusterSharding.get(system)
-                            .entityRefFor(Device.ENTITY_KEY, deviceId)
-                            .<Long>askWithStatus(
-                                replyTo -> new Device.Rebuild(version, replyTo),
-                                settings.rebuildDeviceTimeout());
-                      })
-                  .thenCompose(
-                      replayed -> {
-                        events.addAndGet(replayed);
-                        long devicesDone = done.incrementAndGet();
-                        long now = System.nanoTime();
-                        long last = recordedAt.get();
-                        // at most four progress writes a second, whatever the number of devices
-                        return now - last > 250_000_000L && recordedAt.compareAndSet(last, now)
-                            ? projection
-                                .rebuildProgress()
-                                .record(version, total.get(), devicesDone, events.get())
-                            : CompletableFuture.completedFuture(Done.getInstance());
-                      });
-            })
+            deviceId ->
+                repository
+                    .rebuilt(version, deviceId)
+                    .thenCompose(
+                        rebuilt -> {
+                          if (rebuilt.isPresent()) {
+                            return CompletableFuture.completedFuture(rebuilt.get());
+                          }
+                          asked.incrementAndGet();
+                          return ClusterSharding.get(system)
+                              .entityRefFor(Device.ENTITY_KEY, deviceId)
+                              .<Long>askWithStatus(
+                                  replyTo -> new Device.Rebuild(version, replyTo),
+                                  settings.rebuildDeviceTimeout());
+                        })
+                    .thenCompose(
+                        replayed -> {
+                          events.addAndGet(replayed);
+                          long devicesDone = done.incrementAndGet();
+                          long now = System.nanoTime();
+                          long last = recordedAt.get();
+                          // at most four progress writes a second, whatever the number of devices
+                          return now - last > 250_000_000L && recordedAt.compareAndSet(last, now)
+                              ? projection
+                                  .rebuildProgress()
+                                  .record(
+                                      version,
+                                      Math.max(total, done.get()),
+                                      devicesDone,
+                                      events.get())
+                              : CompletableFuture.completedFuture(Done.getInstance());
+                        }))
         .runWith(Sink.ignore(), system)
         .thenCompose(
             d ->
-                projection.rebuildProgress().record(version, total.get(), done.get(), events.get()))
+                projection
+                    .rebuildProgress()
+                    .record(version, Math.max(total, done.get()), done.get(), events.get()))
         .thenApply(
             d -> {
               log.info(
                   "Aggregates version {}: {} of {} known devices rebuilt in this pass",
                   version,
                   asked.get(),
-                  total.get());
+                  Math.max(total, done.get()));
               return asked.get();
             });
   }

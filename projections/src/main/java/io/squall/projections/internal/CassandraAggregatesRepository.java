@@ -4,6 +4,7 @@ import akka.Done;
 import akka.NotUsed;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
 import akka.stream.javadsl.Source;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
@@ -97,7 +98,9 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
             "SELECT kind, period, metrics, last_seq FROM "
                 + aggregates(v)
                 + " WHERE device_id = ? AND year = ? AND kind = ? AND period >= ? AND period <= ?",
-            "INSERT INTO " + rebuiltTable(v) + " (device_id, last_seq) VALUES (?, ?)",
+            "INSERT INTO "
+                + rebuiltTable(v)
+                + " (device_id, last_seq) VALUES (?, ?) USING TIMESTAMP ?",
             "SELECT last_seq FROM " + rebuiltTable(v) + " WHERE device_id = ?");
     List<CompletableFuture<PreparedStatement>> prepared =
         cql.stream().map(q -> session.prepare(q).toCompletableFuture()).toList();
@@ -127,12 +130,13 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
                   (partitionAndKind, keys) ->
                       reads.add(
                           session.selectAll(
-                              s.select()
-                                  .bind(
-                                      deviceId,
-                                      partitionAndKind.get(0),
-                                      partitionAndKind.get(1),
-                                      keys))));
+                              quorum(
+                                  s.select()
+                                      .bind(
+                                          deviceId,
+                                          partitionAndKind.get(0),
+                                          partitionAndKind.get(1),
+                                          keys)))));
               return all(reads);
             })
         .thenApply(
@@ -168,7 +172,7 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
                     for (PeriodRow row : partitionRows) {
                       int size = estimatedBytes(row);
                       if (bytes > 0 && bytes + size > BATCH_BYTES) {
-                        writes.add(session.executeWriteBatch(batch.build()));
+                        writes.add(session.executeWriteBatch(quorum(batch.build())));
                         batch = BatchStatement.builder(DefaultBatchType.UNLOGGED);
                         bytes = 0;
                       }
@@ -177,8 +181,11 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
                     }
                     writes.add(
                         batch.getStatementsCount() == 1
-                            ? session.executeWrite(batch.build().iterator().next())
-                            : session.executeWriteBatch(batch.build()));
+                            ? session.executeWrite(
+                                quorum(
+                                    insert(
+                                        s, deviceId, partitionRows.get(partitionRows.size() - 1))))
+                            : session.executeWriteBatch(quorum(batch.build())));
                   });
               return all(writes).thenApply(done -> Done.getInstance());
             });
@@ -238,13 +245,14 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
         .thenCompose(
             s ->
                 session.selectAll(
-                    s.range()
-                        .bind(
-                            deviceId,
-                            year,
-                            Period.Month.KIND,
-                            YearMonth.of(year, 1).toString(),
-                            YearMonth.of(year, 12).toString())))
+                    quorum(
+                        s.range()
+                            .bind(
+                                deviceId,
+                                year,
+                                Period.Month.KIND,
+                                YearMonth.of(year, 1).toString(),
+                                YearMonth.of(year, 12).toString()))))
         .thenApply(rows -> metricRows(deviceId, metric, List.of(rows)));
   }
 
@@ -350,26 +358,30 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
             }
           });
     }
-    return prepared.thenCompose(p -> session.executeWrite(p.bind(deviceId)));
+    return prepared.thenCompose(p -> session.executeWrite(quorum(p.bind(deviceId))));
   }
 
   @Override
   public Source<String, NotUsed> devices() {
     return session
-        .select("SELECT device_id FROM " + keyspace + ".devices")
+        .select(
+            quorum(
+                com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+                    "SELECT device_id FROM " + keyspace + ".devices")))
         .map(row -> row.getString("device_id"));
   }
 
   @Override
   public CompletionStage<Done> markRebuilt(int version, String deviceId, long lastSeq) {
     return statements(version)
-        .thenCompose(s -> session.executeWrite(s.markRebuilt().bind(deviceId, lastSeq)));
+        .thenCompose(
+            s -> session.executeWrite(quorum(s.markRebuilt().bind(deviceId, lastSeq, lastSeq))));
   }
 
   @Override
   public CompletionStage<Optional<Long>> rebuilt(int version, String deviceId) {
     return statements(version)
-        .thenCompose(s -> session.selectOne(s.rebuilt().bind(deviceId)))
+        .thenCompose(s -> session.selectOne(quorum(s.rebuilt().bind(deviceId))))
         .thenApply(row -> row.map(r -> r.getLong("last_seq")));
   }
 
@@ -425,6 +437,15 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
                         t.getDouble(4))));
     return new PeriodRow(
         Period.of(r.getString("kind"), r.getString("period")), metrics, r.getLong("last_seq"));
+  }
+
+  /**
+   * {@code statement} at LOCAL_QUORUM: a device reads back what it wrote (rows, marks) from any
+   * replica set, as the journal does, so a stale replica never becomes the base of a newer row.
+   */
+  private static <S extends com.datastax.oss.driver.api.core.cql.Statement<S>> S quorum(
+      S statement) {
+    return statement.setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM);
   }
 
   private static <R> CompletionStage<List<R>> all(List<CompletionStage<R>> stages) {
