@@ -110,6 +110,8 @@ class AggregatesIT {
       Map<AggregateRow.Key, AggregateRow> v1 = rows(repository, 1);
       assertMatches(expected, v1);
       assertEquals(
+          List.of(), batchWarnings(settings.keyspace()), "Cassandra's batch-size warnings");
+      assertEquals(
           Set.copyOf(STATIONS),
           Set.copyOf(
               repository
@@ -165,6 +167,25 @@ class AggregatesIT {
               .get(10, TimeUnit.SECONDS)
               .get(0),
           "reads come from version 2");
+    }
+  }
+
+  /**
+   * The lines of the build's Cassandra log that warn of a batch of {@code keyspace} over the size
+   * threshold (5 KiB by default): events of up to 2,000 readings must fold into batches below it.
+   */
+  private static List<String> batchWarnings(String keyspace) throws java.io.IOException {
+    String stateDir = System.getenv().getOrDefault("SQUALL_STATE_DIR", "");
+    java.nio.file.Path log =
+        (stateDir.isEmpty()
+                ? io.squall.persistence.testing.LocalInfra.projectDir().resolve(".squall")
+                : java.nio.file.Path.of(stateDir))
+            .resolve("run/cassandra/cassandra.log");
+    if (!java.nio.file.Files.exists(log)) {
+      return List.of("no Cassandra log at " + log);
+    }
+    try (var lines = java.nio.file.Files.lines(log)) {
+      return lines.filter(line -> line.contains("Batch for [" + keyspace)).toList();
     }
   }
 

@@ -192,9 +192,9 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
   }
 
   private static int estimatedBytes(PeriodRow row) {
-    int bytes = 48;
+    int bytes = 64;
     for (String metric : row.metrics().keySet()) {
-      bytes += metric.length() + 64;
+      bytes += metric.length() + 72;
     }
     return bytes;
   }
