@@ -41,7 +41,7 @@ class CrashResumeIT {
             .withFallback(IngestNode.world("it_crash"));
 
     IngestNode first = IngestNode.start(world, null);
-    CompletableFuture<FileProducer.Sent> load =
+    CompletableFuture<ReadingsFiles.Sent> load =
         CompletableFuture.supplyAsync(
             () -> {
               try {

@@ -93,8 +93,13 @@ public final class IngestNode implements AutoCloseable {
   /**
    * Sends the lines of {@code files} to this world's readings topic, as {@code squall load} does.
    */
-  public FileProducer.Sent load(Path... files) throws IOException {
-    return FileProducer.send(List.of(files), settings.kafka(), settings.topic());
+  public ReadingsFiles.Sent load(Path... files) throws IOException {
+    return ReadingsFiles.send(
+        List.of(files),
+        settings.kafka(),
+        settings.topic(),
+        new java.util.concurrent.atomic.AtomicLong(),
+        new java.util.concurrent.atomic.AtomicLong());
   }
 
   public Device.Summary device(String id) {

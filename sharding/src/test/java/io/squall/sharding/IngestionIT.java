@@ -33,7 +33,7 @@ class IngestionIT {
   void shouldRecordEveryHourOfTwoStationsLoadedFromTheirFiles() throws Exception {
     Config world = IngestNode.world("it_ingest_two");
     try (IngestNode node = IngestNode.start(world, null)) {
-      FileProducer.Sent sent =
+      ReadingsFiles.Sent sent =
           node.load(NoaaFile.bundled("ny-2008.csv.gz"), NoaaFile.bundled("sf-2008.csv.gz"));
       assertEquals(17_568, sent.records());
 
