@@ -76,6 +76,12 @@ public final class Device
   public record Rebuild(int version, ActorRef<StatusReply<Long>> replyTo) implements Command {}
 
   /**
+   * What sharding sends to passivate or hand off the entity: it stops once the rows being written
+   * are durable, so the answer they wait for is never lost.
+   */
+  public record Stop() implements Command {}
+
+  /**
    * The rows of the last event (or of a recovery, a rebuild) are durable: {@code reply} answers.
    */
   private record RowsWritten(Runnable reply) implements Command {}
@@ -274,21 +280,22 @@ public final class Device
   public static Entity<Command, ShardingEnvelope<Command>> entity(
       DeviceSettings settings, DeviceProjection rows) {
     return Entity.of(
-        ENTITY_KEY,
-        context ->
-            supervised(
-                settings,
-                Behaviors.setup(
-                    actor ->
-                        new Device(
-                            context.getEntityId(),
-                            settings,
-                            rows,
-                            actor,
-                            () ->
-                                context
-                                    .getShard()
-                                    .tell(new ClusterSharding.Passivate<>(actor.getSelf()))))));
+            ENTITY_KEY,
+            context ->
+                supervised(
+                    settings,
+                    Behaviors.setup(
+                        actor ->
+                            new Device(
+                                context.getEntityId(),
+                                settings,
+                                rows,
+                                actor,
+                                () ->
+                                    context
+                                        .getShard()
+                                        .tell(new ClusterSharding.Passivate<>(actor.getSelf()))))))
+        .withStopMessage(new Stop());
   }
 
   /** A Device outside sharding (tests, tools): it never passivates itself. */
@@ -358,6 +365,7 @@ public final class Device
         .onCommand(Record.class, this::onRecord)
         .onCommand(GetState.class, this::onGetState)
         .onCommand(Rebuild.class, this::onRebuild)
+        .onCommand(Stop.class, (state, stop) -> Effect().stop().thenNoReply())
         .onCommand(RowsWritten.class, this::onRowsWritten)
         .onCommand(
             RowsFailed.class,

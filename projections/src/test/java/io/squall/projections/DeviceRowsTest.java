@@ -305,4 +305,18 @@ class DeviceRowsTest {
     assertEquals(repository.snapshot(1, id), repository.snapshot(2, id));
     assertEquals(new Aggregate(4, 1.0, 4.0, 10.0, 30.0), day(2, "2008-01-01"));
   }
+
+  @Test
+  void shouldAnswerWhatItWasWritingBeforeItStopsForSharding() {
+    CompletableFuture<Done> rowsWritten = new CompletableFuture<>();
+    repository.holdNextSave = rowsWritten;
+    TestProbe<StatusReply<Device.Recorded>> probe = send(reading("2008-01-01T00:00:00Z", 5.0));
+    TestProbe<Object> watcher = testKit.createTestProbe();
+
+    device.tell(new Device.Stop()); // passivation or a hand-off, while the rows are being written
+    rowsWritten.complete(Done.getInstance());
+
+    assertEquals(new Device.Recorded(1, 0, 0), probe.receiveMessage(WAIT).getValue());
+    watcher.expectTerminated(device, WAIT);
+  }
 }
