@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.typed.ActorSystem;
-import akka.stream.alpakka.cassandra.CassandraSessionSettings;
-import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
-import akka.stream.alpakka.cassandra.javadsl.CassandraSessionRegistry;
 import akka.stream.javadsl.Sink;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.squall.persistence.DeviceJournal;
 import io.squall.persistence.Reading;
 import io.squall.persistence.testing.NoaaFile;
-import io.squall.projections.internal.CassandraAggregatesRepository;
 import io.squall.sharding.IngestNode;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -26,9 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,25 +72,12 @@ class AggregatesIT {
     NoaaFile.readings(NoaaFile.bundled("ny-2008.csv.gz")).forEach(expected::add);
     NoaaFile.readings(NoaaFile.bundled("sf-2008.csv.gz")).forEach(expected::add);
     ProjectionSettings settings = ProjectionSettings.create(config);
-    AtomicReference<CompletionStage<AggregatesProjection>> started = new AtomicReference<>();
-    AtomicReference<AggregatesRepository> tables = new AtomicReference<>();
 
-    try (IngestNode node =
-        IngestNode.start(
-            config,
-            null,
-            system -> {
-              CassandraSession session =
-                  CassandraSessionRegistry.get(system)
-                      .sessionFor(CassandraSessionSettings.create());
-              tables.set(new CassandraAggregatesRepository(session, settings.keyspace()));
-              started.set(AggregatesProjection.init(system, settings, tables.get(), session));
-              return DeviceRows.of(system, started.get());
-            })) {
+    try (ProjectedNode projected = ProjectedNode.start(config)) {
+      IngestNode node = projected.node;
       ActorSystem<?> system = node.testKit.system();
-      AggregatesRepository repository = tables.get();
-      AggregatesProjection projection =
-          started.get().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      AggregatesRepository repository = projected.repository;
+      AggregatesProjection projection = projected.projection;
       Aggregates aggregates = projection.aggregates();
 
       node.load(NoaaFile.bundled("ny-2008.csv.gz"), NoaaFile.bundled("sf-2008.csv.gz"));
@@ -151,9 +132,7 @@ class AggregatesIT {
       assertEquals(0, serving.devicesPending(), "nothing left to write: " + serving);
       IngestNode.await(
           Duration.ofSeconds(60),
-          () ->
-              !tableExists(session(system), settings.keyspace(), "aggregates_v1")
-                  && !tableExists(session(system), settings.keyspace(), "rebuilt_v1"),
+          () -> !projected.tableExists("aggregates_v1") && !projected.tableExists("rebuilt_v1"),
           "version 1's tables are dropped");
       assertEquals(
           v1.get(new AggregateRow.Day(STATIONS.get(0), "temperature", LocalDate.of(2008, 7, 4))),
@@ -189,10 +168,6 @@ class AggregatesIT {
     }
   }
 
-  private static CassandraSession session(ActorSystem<?> system) {
-    return CassandraSessionRegistry.get(system).sessionFor(CassandraSessionSettings.create());
-  }
-
   /** The sequence number of {@code deviceId}'s last event. */
   private static long lastSequenceNr(ActorSystem<?> system, String deviceId) throws Exception {
     return DeviceJournal.events(system, deviceId, null, null)
@@ -216,21 +191,6 @@ class AggregatesIT {
         .withFallback(ConfigFactory.parseResources("projections.conf"))
         .withFallback(world)
         .resolve();
-  }
-
-  private static boolean tableExists(CassandraSession session, String keyspace, String table) {
-    try {
-      return session
-          .selectOne(
-              "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?",
-              keyspace,
-              table)
-          .toCompletableFuture()
-          .get(10, TimeUnit.SECONDS)
-          .isPresent();
-    } catch (Exception e) {
-      return true;
-    }
   }
 
   private static long countOf(Map<String, double[]> days) {

@@ -19,7 +19,6 @@ import com.typesafe.config.ConfigFactory;
 import io.squall.persistence.Device;
 import io.squall.persistence.DeviceJournal;
 import io.squall.persistence.Reading;
-import io.squall.projections.internal.CassandraAggregatesRepository;
 import io.squall.sharding.IngestNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,9 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -150,25 +147,9 @@ class UpgradeIT {
       earlier.shutdownTestKit();
     }
 
-    AtomicReference<CompletionStage<AggregatesProjection>> started = new AtomicReference<>();
-    try (IngestNode node =
-        IngestNode.start(
-            config,
-            null,
-            system -> {
-              CassandraSession session =
-                  CassandraSessionRegistry.get(system)
-                      .sessionFor(CassandraSessionSettings.create());
-              started.set(
-                  AggregatesProjection.init(
-                      system,
-                      settings,
-                      new CassandraAggregatesRepository(session, keyspace),
-                      session));
-              return DeviceRows.of(system, started.get());
-            })) {
-      AggregatesProjection projection =
-          started.get().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    try (ProjectedNode projected = ProjectedNode.start(config)) {
+      IngestNode node = projected.node;
+      AggregatesProjection projection = projected.projection;
       Aggregates aggregates = projection.aggregates();
       assertTrue(projection.versions().state().legacy(), "serving the earlier layout");
       assertEquals(
@@ -191,12 +172,9 @@ class UpgradeIT {
             day(aggregates, device),
             "every event of " + device + " in version 2");
       }
-      CassandraSession session =
-          CassandraSessionRegistry.get(node.testKit.system())
-              .sessionFor(CassandraSessionSettings.create());
       IngestNode.await(
           Duration.ofSeconds(60),
-          () -> !tableExists(session, keyspace, "daily_aggregates_v1"),
+          () -> !projected.tableExists("daily_aggregates_v1"),
           "the earlier layout's tables are dropped");
     }
   }
@@ -220,20 +198,5 @@ class UpgradeIT {
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     return rows.isEmpty() ? null : rows.get(0).aggregate();
-  }
-
-  private static boolean tableExists(CassandraSession session, String keyspace, String table) {
-    try {
-      return session
-          .selectOne(
-              "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?",
-              keyspace,
-              table)
-          .toCompletableFuture()
-          .get(10, TimeUnit.SECONDS)
-          .isPresent();
-    } catch (Exception e) {
-      return true;
-    }
   }
 }

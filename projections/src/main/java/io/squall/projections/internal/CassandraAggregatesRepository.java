@@ -167,28 +167,32 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
               List<CompletionStage<Done>> writes = new ArrayList<>();
               byYear.forEach(
                   (year, partitionRows) -> {
-                    BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED);
+                    List<BoundStatement> chunk = new ArrayList<>();
                     int bytes = 0;
                     for (PeriodRow row : partitionRows) {
                       int size = estimatedBytes(row);
                       if (bytes > 0 && bytes + size > BATCH_BYTES) {
-                        writes.add(session.executeWriteBatch(quorum(batch.build())));
-                        batch = BatchStatement.builder(DefaultBatchType.UNLOGGED);
+                        writes.add(write(chunk));
+                        chunk = new ArrayList<>();
                         bytes = 0;
                       }
-                      batch.addStatement(insert(s, deviceId, row));
+                      chunk.add(insert(s, deviceId, row));
                       bytes += size;
                     }
-                    writes.add(
-                        batch.getStatementsCount() == 1
-                            ? session.executeWrite(
-                                quorum(
-                                    insert(
-                                        s, deviceId, partitionRows.get(partitionRows.size() - 1))))
-                            : session.executeWriteBatch(quorum(batch.build())));
+                    writes.add(write(chunk));
                   });
               return all(writes).thenApply(done -> Done.getInstance());
             });
+  }
+
+  /** One row as a plain write, more as an unlogged batch of their one partition. */
+  private CompletionStage<Done> write(List<BoundStatement> inserts) {
+    if (inserts.size() == 1) {
+      return session.executeWrite(quorum(inserts.get(0)));
+    }
+    BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED);
+    inserts.forEach(batch::addStatement);
+    return session.executeWriteBatch(quorum(batch.build()));
   }
 
   private static int estimatedBytes(PeriodRow row) {
