@@ -21,12 +21,12 @@ import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import io.squall.persistence.internal.SeenTimestamps;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -61,9 +61,16 @@ public final class Device
    * Records {@code readings}; answers only once they are in the journal, so a Kafka consumer may
    * commit their offsets then. A journal failure gets no answer (the caller retries).
    */
-  public record Record(
-      List<Reading> readings, Origin origin, ActorRef<StatusReply<Recorded>> replyTo)
-      implements Command {}
+  public record Record(Readings readings, Origin origin, ActorRef<StatusReply<Recorded>> replyTo)
+      implements Command {
+    @JsonCreator
+    public Record {}
+
+    /** The readings of one device, a reading at a time (tests, tools). */
+    public Record(List<Reading> readings, Origin origin, ActorRef<StatusReply<Recorded>> replyTo) {
+      this(Readings.of(readings), origin, replyTo);
+    }
+  }
 
   /** Answers the live state; a device that never recorded a reading has {@code readings == 0}. */
   public record GetState(ActorRef<StatusReply<Summary>> replyTo) implements Command {}
@@ -104,7 +111,7 @@ public final class Device
     public static final PriorPeriods NONE = new PriorPeriods(Set.of(), Set.of());
 
     /** The days and months of {@code readings} that {@code state} already holds readings in. */
-    static PriorPeriods of(State state, List<Reading> readings) {
+    static PriorPeriods of(State state, Readings readings) {
       if (state.readings() == 0 || readings.isEmpty()) {
         return NONE;
       }
@@ -112,11 +119,13 @@ public final class Device
       Set<YearMonth> checkedMonths = new HashSet<>();
       Set<LocalDate> days = new HashSet<>();
       Set<YearMonth> months = new HashSet<>();
-      for (Reading reading : readings) {
-        long epochDay = Math.floorDiv(reading.timestamp().getEpochSecond(), SECONDS_PER_DAY);
-        if (!checkedDays.add(epochDay)) {
+      long lastDay = Long.MIN_VALUE;
+      for (int i = 0; i < readings.size(); i++) {
+        long epochDay = Math.floorDiv(readings.epochSecond(i), SECONDS_PER_DAY);
+        if (epochDay == lastDay || !checkedDays.add(epochDay)) {
           continue;
         }
+        lastDay = epochDay;
         LocalDate day = LocalDate.ofEpochDay(epochDay);
         if (state.recordedBetween(epochDay * SECONDS_PER_DAY, (epochDay + 1) * SECONDS_PER_DAY)) {
           days.add(day);
@@ -178,12 +187,26 @@ public final class Device
   public record ReadingsRecorded(
       int version,
       String deviceId,
-      List<Reading> readings,
+      Readings readings,
       int duplicates,
       String topicPartition,
       long offset)
       implements Event {
     public static final int CURRENT_VERSION = 1;
+
+    @JsonCreator
+    public ReadingsRecorded {}
+
+    /** The event of readings given a reading at a time (tests, tools). */
+    public ReadingsRecorded(
+        int version,
+        String deviceId,
+        List<Reading> readings,
+        int duplicates,
+        String topicPartition,
+        long offset) {
+      this(version, deviceId, Readings.of(readings), duplicates, topicPartition, offset);
+    }
   }
 
   // ---- state ----
@@ -215,23 +238,33 @@ public final class Device
     State apply(ReadingsRecorded event) {
       // The empty state outlives restarts: its index stays empty, the first event gets its own.
       SeenTimestamps index = seen.isEmpty() ? new SeenTimestamps() : seen;
+      Readings batch = event.readings();
       Instant newFirst = first;
       Instant newLast = last;
-      Map<String, Latest> newLatest = new HashMap<>(latest);
-      for (Reading reading : event.readings()) {
-        index.add(reading.timestamp());
-        Instant at = reading.timestamp();
+      for (int i = 0; i < batch.size(); i++) {
+        Instant at = batch.timestamp(i);
+        index.add(at);
         newFirst = newFirst == null || at.isBefore(newFirst) ? at : newFirst;
         newLast = newLast == null || at.isAfter(newLast) ? at : newLast;
-        reading
-            .metrics()
-            .forEach(
-                (metric, value) -> {
-                  Latest current = newLatest.get(metric);
-                  if (current == null || !at.isBefore(current.at())) {
-                    newLatest.put(metric, new Latest(value, at));
-                  }
-                });
+      }
+      Map<String, Latest> newLatest = new HashMap<>(latest);
+      for (int m = 0; m < batch.metricCount(); m++) {
+        // The batch's latest observation of the metric (the last of equal timestamps), then the
+        // same rule against the state's: a later or equal timestamp replaces.
+        int latestRow = -1;
+        for (int i = 0; i < batch.size(); i++) {
+          if (!Double.isNaN(batch.value(i, m))
+              && (latestRow < 0 || !isBefore(batch, i, latestRow))) {
+            latestRow = i;
+          }
+        }
+        if (latestRow >= 0) {
+          Instant at = batch.timestamp(latestRow);
+          Latest current = newLatest.get(batch.metric(m));
+          if (current == null || !at.isBefore(current.at())) {
+            newLatest.put(batch.metric(m), new Latest(batch.value(latestRow, m), at));
+          }
+        }
       }
       Map<String, Long> offsets = appliedOffsets;
       if (!event.topicPartition().isEmpty()) {
@@ -246,6 +279,12 @@ public final class Device
           Map.copyOf(newLatest),
           Map.copyOf(offsets),
           index);
+    }
+
+    private static boolean isBefore(Readings batch, int i, int j) {
+      long a = batch.epochMilli(i);
+      long b = batch.epochMilli(j);
+      return a < b || a == b && batch.subMilliNanos(i) < batch.subMilliNanos(j);
     }
 
     /**
@@ -399,32 +438,35 @@ public final class Device
 
   private ReplyEffect<Event, State> onRecord(State state, Record command) {
     Origin origin = command.origin();
+    Readings readings = command.readings();
     boolean fromKafka = origin.fromKafka();
-    if (fromKafka && origin.offsets().size() != command.readings().size()) {
+    if (fromKafka && origin.offsets().size() != readings.size()) {
       return Effect()
           .reply(
               command.replyTo(), StatusReply.error("a Kafka batch needs one offset per reading"));
+    }
+    if (!readings.isEmpty() && !readings.deviceId().equals(deviceId)) {
+      return Effect()
+          .reply(
+              command.replyTo(),
+              StatusReply.error(
+                  "readings of device "
+                      + readings.deviceId()
+                      + " were sent to device "
+                      + deviceId));
     }
     long applied =
         fromKafka ? state.appliedOffsets().getOrDefault(origin.topicPartition(), -1L) : -1L;
     long highest = applied;
     int redelivered = 0;
     int duplicates = 0;
-    List<Reading> fresh = new ArrayList<>();
-    Set<Instant> inBatch = new HashSet<>();
-    Set<Long> offsetsInBatch = new HashSet<>();
-    for (int i = 0; i < command.readings().size(); i++) {
-      Reading reading = command.readings().get(i);
-      if (!reading.deviceId().equals(deviceId)) {
-        return Effect()
-            .reply(
-                command.replyTo(),
-                StatusReply.error(
-                    "a reading of device "
-                        + reading.deviceId()
-                        + " was sent to device "
-                        + deviceId));
-      }
+    int[] fresh = new int[readings.size()];
+    int freshCount = 0;
+    FirstSight timestampsInBatch = new FirstSight();
+    FirstSight offsetsInBatch = new FirstSight();
+    // only readings journaled before timestamps were whole milliseconds have finer ones
+    Set<Instant> finerTimestamps = new HashSet<>();
+    for (int i = 0; i < readings.size(); i++) {
       long offset = fromKafka ? origin.offsets().get(i) : Long.MAX_VALUE;
       if (fromKafka) {
         highest = Math.max(highest, offset);
@@ -434,27 +476,32 @@ public final class Device
           continue;
         }
       }
+      Instant at = readings.timestamp(i);
       boolean seen =
-          state.seen().contains(reading.timestamp()) || !inBatch.add(reading.timestamp());
+          state.seen().contains(at)
+              || !(readings.subMilliNanos(i) == 0
+                  ? timestampsInBatch.add(readings.epochMilli(i))
+                  : finerTimestamps.add(at));
       if (!seen) {
         // A timestamp never recorded is always new data, whatever its offset says.
-        fresh.add(reading);
+        fresh[freshCount++] = i;
       } else if (offset <= applied) {
         redelivered++;
       } else {
         duplicates++;
       }
     }
-    Recorded recorded = new Recorded(fresh.size(), duplicates, redelivered);
-    if (fresh.isEmpty() && duplicates == 0) {
+    Recorded recorded = new Recorded(freshCount, duplicates, redelivered);
+    if (freshCount == 0 && duplicates == 0) {
       return Effect().reply(command.replyTo(), StatusReply.success(recorded));
     }
-    PriorPeriods prior = PriorPeriods.of(state, fresh);
+    Readings freshReadings = readings.select(fresh, freshCount);
+    PriorPeriods prior = PriorPeriods.of(state, freshReadings);
     ReadingsRecorded event =
         new ReadingsRecorded(
             ReadingsRecorded.CURRENT_VERSION,
             deviceId,
-            List.copyOf(fresh),
+            freshReadings,
             duplicates,
             fromKafka ? origin.topicPartition() : "",
             fromKafka ? highest : -1L);

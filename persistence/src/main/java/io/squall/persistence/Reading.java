@@ -29,13 +29,7 @@ public record Reading(String deviceId, Instant timestamp, Map<String, Double> me
     Limits.checkDeviceId(deviceId);
     Instant at = timestamp.truncatedTo(ChronoUnit.MILLIS);
     if (at.isBefore(Limits.EARLIEST) || at.isAfter(Limits.LATEST)) {
-      throw new InvalidReadingException(
-          "timestamp "
-              + timestamp
-              + " is outside the range "
-              + Limits.EARLIEST
-              + " to "
-              + Limits.LATEST);
+      throw Limits.outOfRange(timestamp);
     }
     if (metrics.size() > Limits.MAX_METRICS) {
       throw new InvalidReadingException(
@@ -74,6 +68,9 @@ public record Reading(String deviceId, Instant timestamp, Map<String, Double> me
     /** Latest timestamp: years stay 4 digits, as the month keys ("YYYY-MM") and the API need. */
     public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
+    private static final long EARLIEST_MILLI = EARLIEST.toEpochMilli();
+    private static final long LATEST_MILLI = LATEST.toEpochMilli();
+
     public static final int MAX_METRICS = 64;
     public static final int MAX_METRIC_NAME_CHARS = 64;
     public static final String METRIC_NAME_CHARACTERS = "ASCII letters, digits and _ . -";
@@ -89,6 +86,25 @@ public record Reading(String deviceId, Instant timestamp, Map<String, Double> me
         throw new InvalidReadingException(
             "record is " + value.length + " bytes, over the limit of " + MAX_RECORD_BYTES);
       }
+    }
+
+    /** Rejects a timestamp (epoch milliseconds) outside {@link #EARLIEST} to {@link #LATEST}. */
+    public static void checkTimestamp(long epochMilli) {
+      if (epochMilli < EARLIEST_MILLI || epochMilli > LATEST_MILLI) {
+        throw outOfRange(Instant.ofEpochMilli(epochMilli));
+      }
+    }
+
+    /** Rejects a timestamp outside {@link #EARLIEST} to {@link #LATEST}. */
+    public static void checkTimestamp(Instant timestamp) {
+      if (timestamp.isBefore(EARLIEST) || timestamp.isAfter(LATEST)) {
+        throw outOfRange(timestamp);
+      }
+    }
+
+    private static InvalidReadingException outOfRange(Instant timestamp) {
+      return new InvalidReadingException(
+          "timestamp " + timestamp + " is outside the range " + EARLIEST + " to " + LATEST);
     }
 
     public static void checkDeviceId(String id) {

@@ -8,13 +8,9 @@ import akka.pattern.StatusReply;
 import akka.serialization.SerializerWithStringManifest;
 import java.io.NotSerializableException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The compact format of readings: the journal's {@link Device.ReadingsRecorded} events and the
@@ -69,7 +65,7 @@ public final class ReadingsSerializer extends SerializerWithStringManifest {
       out.varLong(event.duplicates());
       out.string(event.topicPartition());
       out.zigZag(event.offset());
-      writeReadings(out, event.readings(), null);
+      writeReadings(out, event.readings(), false);
       return out.bytes();
     }
     if (o instanceof Device.Record record) {
@@ -82,44 +78,51 @@ public final class ReadingsSerializer extends SerializerWithStringManifest {
         out.zigZag(offset - previous);
         previous = offset;
       }
-      Map<String, Integer> devices = new LinkedHashMap<>();
-      record.readings().forEach(r -> devices.putIfAbsent(r.deviceId(), devices.size()));
-      writeReadings(out, record.readings(), devices);
+      writeReadings(out, record.readings(), true);
       return out.bytes();
     }
     throw new IllegalArgumentException("not a ReadingsRecorded or Record: " + o.getClass());
   }
 
   /**
-   * Readings: the device ids once (unless the caller writes the one id itself), the metric names
-   * once, then each reading's device, timestamp and values.
+   * Readings: the device id (a Record's, as a table of one that each reading points into), the
+   * metric names once, then each reading's timestamp and the values it observed.
    */
-  private static void writeReadings(
-      Writer out, List<Reading> readings, Map<String, Integer> devices) {
-    if (devices != null) {
-      out.varLong(devices.size());
-      devices.keySet().forEach(out::string);
+  private static void writeReadings(Writer out, Readings readings, boolean withDevice) {
+    if (withDevice) {
+      out.varLong(readings.isEmpty() ? 0 : 1);
+      if (!readings.isEmpty()) {
+        out.string(readings.deviceId());
+      }
     }
-    Map<String, Integer> metrics = new LinkedHashMap<>();
-    for (Reading reading : readings) {
-      reading.metrics().keySet().forEach(name -> metrics.putIfAbsent(name, metrics.size()));
+    int width = readings.metricCount();
+    out.varLong(width);
+    for (int m = 0; m < width; m++) {
+      out.string(readings.metric(m));
     }
-    out.varLong(metrics.size());
-    metrics.keySet().forEach(out::string);
     out.varLong(readings.size());
     long previousMilli = 0;
-    for (Reading reading : readings) {
-      if (devices != null) {
-        out.varLong(devices.get(reading.deviceId()));
+    for (int i = 0; i < readings.size(); i++) {
+      if (withDevice) {
+        out.varLong(0);
       }
-      long milli = reading.timestamp().toEpochMilli();
+      long milli = readings.epochMilli(i);
       out.zigZag(milli - previousMilli);
-      out.varLong(reading.timestamp().getNano() % 1_000_000);
+      out.varLong(readings.subMilliNanos(i));
       previousMilli = milli;
-      out.varLong(reading.metrics().size());
-      for (Map.Entry<String, Double> metric : reading.metrics().entrySet()) {
-        out.varLong(metrics.get(metric.getKey()));
-        value(out, metric.getValue());
+      int observed = 0;
+      for (int m = 0; m < width; m++) {
+        if (!Double.isNaN(readings.value(i, m))) {
+          observed++;
+        }
+      }
+      out.varLong(observed);
+      for (int m = 0; m < width; m++) {
+        double value = readings.value(i, m);
+        if (!Double.isNaN(value)) {
+          out.varLong(m);
+          value(out, value);
+        }
       }
     }
   }
@@ -150,7 +153,7 @@ public final class ReadingsSerializer extends SerializerWithStringManifest {
     int duplicates = (int) in.varLong();
     String topicPartition = in.string();
     long offset = in.zigZag();
-    List<Reading> readings = readReadings(in, new String[] {deviceId}, false);
+    Readings readings = readReadings(in, new String[] {deviceId}, false);
     return new Device.ReadingsRecorded(
         version, deviceId, readings, duplicates, topicPartition, offset);
   }
@@ -169,32 +172,36 @@ public final class ReadingsSerializer extends SerializerWithStringManifest {
     for (int i = 0; i < devices.length; i++) {
       devices[i] = in.string();
     }
-    List<Reading> readings = readReadings(in, devices, true);
+    Readings readings = readReadings(in, devices, true);
     return new Device.Record(readings, new Device.Origin(topicPartition, offsets), replyTo);
   }
 
-  private static List<Reading> readReadings(Reader in, String[] devices, boolean perReading) {
+  /** Readings of one device; a Record's readings each name theirs (the same one, always). */
+  private static Readings readReadings(Reader in, String[] devices, boolean perReading) {
     String[] names = new String[in.count()];
     for (int i = 0; i < names.length; i++) {
       names[i] = in.string();
     }
     int count = in.count();
-    List<Reading> readings = new ArrayList<>(count);
+    Readings.Columns columns =
+        new Readings.Columns(devices.length == 0 ? "" : devices[0], names, count);
     long milli = 0;
     for (int r = 0; r < count; r++) {
-      String deviceId = perReading ? devices[(int) in.varLong()] : devices[0];
-      milli += in.zigZag();
-      long subMilliNanos = in.varLong();
-      Instant timestamp = Instant.ofEpochMilli(milli).plusNanos(subMilliNanos);
-      int metricCount = in.count();
-      Map<String, Double> values = new HashMap<>(metricCount * 2);
-      for (int m = 0; m < metricCount; m++) {
-        String name = names[(int) in.varLong()];
-        values.put(name, value(in));
+      if (perReading && in.varLong() != 0) {
+        throw new IllegalArgumentException("a Record holds readings of several devices");
       }
-      readings.add(new Reading(deviceId, timestamp, values));
+      milli += in.zigZag();
+      int row = columns.newRow(milli, (int) in.varLong());
+      int metricCount = in.count();
+      for (int m = 0; m < metricCount; m++) {
+        int metric = (int) in.varLong();
+        if (metric < 0 || metric >= names.length) {
+          throw new IllegalArgumentException("metric " + metric + " of " + names.length);
+        }
+        columns.set(row, metric, value(in));
+      }
     }
-    return readings;
+    return columns.done();
   }
 
   private ActorRefResolver resolver() {

@@ -71,7 +71,7 @@ class PauseFenceIT {
         Thread.sleep(ThreadLocalRandom.current().nextLong(200, 1_200));
         signal(process, "STOP");
         Thread.sleep(FROZEN.toMillis());
-        long before = rows(writer);
+        long before = settledRows(writer);
         signal(process, "CONT");
         boolean exited = process.waitFor(60, TimeUnit.SECONDS);
         Thread.sleep(1_000);
@@ -130,6 +130,24 @@ class PauseFenceIT {
         .inheritIO()
         .start()
         .waitFor();
+  }
+
+  /**
+   * The writer's rows once no more arrive: the requests it had in flight when it froze were already
+   * sent and may still be landing on a busy Cassandra; they are not writes after the thaw.
+   */
+  private static long settledRows(String writer) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    long count = rows(writer);
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      long again = rows(writer);
+      if (again == count) {
+        return count;
+      }
+      count = again;
+    }
+    throw new AssertionError("rows of " + writer + " still arriving 20 s into its freeze");
   }
 
   private static long rows(String writer) {

@@ -74,13 +74,17 @@ class SerializationTest {
   void shouldRoundTripEveryCommand() {
     TestProbe<StatusReply<Device.Recorded>> recorded = testKit.createTestProbe();
     TestProbe<StatusReply<Device.Summary>> summary = testKit.createTestProbe();
-    Reading strayDevice =
-        new Reading("722020:12839", READING.timestamp().plusSeconds(1), Map.of("temperature", 1.0));
+    Instant at = READING.timestamp().plusSeconds(1);
+    Reading strayDevice = new Reading("722020:12839", at, Map.of("temperature", 1.0));
     List<Object> readingsCommands =
         List.of(
             new Device.Record(
-                List.of(READING, strayDevice),
+                List.of(READING, new Reading(READING.deviceId(), at, Map.of("wind_speed", 2.5))),
                 new Device.Origin("readings-2", List.of(42L, 40L)),
+                recorded.getRef()),
+            new Device.Record(
+                List.of(strayDevice),
+                new Device.Origin("readings-3", List.of(7L)),
                 recorded.getRef()),
             new Device.Record(List.of(), Device.Origin.NONE, recorded.getRef()));
     for (Object command : readingsCommands) {

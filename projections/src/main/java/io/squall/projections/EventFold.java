@@ -1,7 +1,7 @@
 package io.squall.projections;
 
 import io.squall.persistence.Device;
-import io.squall.persistence.Reading;
+import io.squall.persistence.Readings;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,32 +15,49 @@ final class EventFold {
 
   /** Per period of {@code event}, each metric's aggregate over the event's readings. */
   static Map<Period, Map<String, Aggregate>> contributions(Device.ReadingsRecorded event) {
-    Map<Period, Map<String, Sum>> sums = new TreeMap<>();
+    Readings readings = event.readings();
+    int width = readings.metricCount();
+    Map<Period, Sum[]> sums = new TreeMap<>();
     long dayStart = Long.MAX_VALUE;
-    Map<String, Sum> daySums = null;
-    Map<String, Sum> monthSums = null;
-    for (Reading reading : event.readings()) {
-      long second = reading.timestamp().getEpochSecond();
+    Sum[] daySums = null;
+    Sum[] monthSums = null;
+    for (int i = 0; i < readings.size(); i++) {
+      long second = readings.epochSecond(i);
       if (second < dayStart || second >= dayStart + 86_400) {
         Period.Day day = Period.dayOf(second);
         dayStart = Math.floorDiv(second, 86_400) * 86_400;
-        daySums = sums.computeIfAbsent(day, p -> new HashMap<>());
-        monthSums = sums.computeIfAbsent(day.month(), p -> new HashMap<>());
+        daySums = sums.computeIfAbsent(day, p -> new Sum[width]);
+        monthSums = sums.computeIfAbsent(day.month(), p -> new Sum[width]);
       }
-      for (Map.Entry<String, Double> metric : reading.metrics().entrySet()) {
-        double value = metric.getValue();
-        daySums.computeIfAbsent(metric.getKey(), m -> new Sum()).add(value);
-        monthSums.computeIfAbsent(metric.getKey(), m -> new Sum()).add(value);
+      for (int m = 0; m < width; m++) {
+        double value = readings.value(i, m);
+        if (!Double.isNaN(value)) {
+          add(daySums, m, value);
+          add(monthSums, m, value);
+        }
       }
     }
     Map<Period, Map<String, Aggregate>> contributions = new TreeMap<>();
     sums.forEach(
         (period, metrics) -> {
           Map<String, Aggregate> aggregates = new HashMap<>();
-          metrics.forEach((metric, sum) -> aggregates.put(metric, sum.aggregate()));
+          for (int m = 0; m < width; m++) {
+            if (metrics[m] != null) {
+              aggregates.put(readings.metric(m), metrics[m].aggregate());
+            }
+          }
           contributions.put(period, aggregates);
         });
     return contributions;
+  }
+
+  private static void add(Sum[] sums, int metric, double value) {
+    Sum sum = sums[metric];
+    if (sum == null) {
+      sum = new Sum();
+      sums[metric] = sum;
+    }
+    sum.add(value);
   }
 
   /**

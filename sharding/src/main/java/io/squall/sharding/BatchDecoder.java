@@ -1,8 +1,8 @@
 package io.squall.sharding;
 
-import io.squall.persistence.Reading;
+import io.squall.sharding.internal.IsdLiteDecoder;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -42,17 +42,13 @@ final class BatchDecoder {
   }
 
   Decoded decode(List<ConsumerRecord<String, byte[]>> batch) {
-    Map<String, DevicePart> parts = new LinkedHashMap<>();
+    Parts parts = new Parts();
+    IsdLiteDecoder.Line line = new IsdLiteDecoder.Line();
     List<CompletableFuture<?>> deadLettered = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : batch) {
       try {
-        Reading reading = format.decode(record.value());
-        String topicPartition = record.topic() + "-" + record.partition();
-        parts
-            .computeIfAbsent(
-                reading.deviceId() + '\u0000' + topicPartition,
-                key -> new DevicePart(reading.deviceId(), topicPartition))
-            .add(reading, record.offset());
+        parts.at(record);
+        format.decode(record.value(), line, parts);
       } catch (BadReadingException e) {
         log.warn(
             "Bad record at topic {} partition {} offset {} goes to {}: {}",
@@ -66,7 +62,57 @@ final class BatchDecoder {
       }
     }
     return new Decoded(
-        List.copyOf(parts.values()),
-        CompletableFuture.allOf(deadLettered.toArray(CompletableFuture[]::new)));
+        parts.all(), CompletableFuture.allOf(deadLettered.toArray(CompletableFuture[]::new)));
+  }
+
+  /**
+   * The batch's parts, keyed by partition and device, in first-seen order; a record's reading goes
+   * to the part of its device in the record's partition. Records of a device come in runs, so the
+   * last part is tried first.
+   */
+  private static final class Parts implements SourceFormat.Target {
+    private final Map<String, Map<String, DevicePart>> byPartition = new HashMap<>();
+    private final List<DevicePart> inOrder = new ArrayList<>();
+    private ConsumerRecord<String, byte[]> record;
+    private DevicePart last;
+    private String lastTopic;
+    private int lastPartition;
+
+    void at(ConsumerRecord<String, byte[]> record) {
+      this.record = record;
+    }
+
+    @Override
+    public void reading(String deviceId, long epochMilli, String[] names, double[] values) {
+      DevicePart part = last;
+      if (part == null
+          || !part.deviceId().equals(deviceId)
+          || record.partition() != lastPartition
+          || !record.topic().equals(lastTopic)) {
+        part = partOf(deviceId);
+      }
+      part.add(epochMilli, names, values, record.offset());
+      last = part;
+      lastTopic = record.topic();
+      lastPartition = record.partition();
+    }
+
+    private DevicePart partOf(String deviceId) {
+      String topicPartition = record.topic() + "-" + record.partition();
+      Map<String, DevicePart> ofPartition =
+          byPartition.computeIfAbsent(topicPartition, p -> new HashMap<>());
+      DevicePart part = ofPartition.get(deviceId);
+      if (part == null) {
+        part = new DevicePart(deviceId, topicPartition);
+        ofPartition.put(deviceId, part);
+        inOrder.add(part);
+      }
+      return part;
+    }
+
+    /** The parts that took a reading (a part whose only reading broke a limit is left out). */
+    List<DevicePart> all() {
+      return inOrder.stream().filter(part -> !part.offsets().isEmpty()).toList();
+    }
   }
 }

@@ -5,7 +5,7 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import akka.pattern.Patterns;
 import io.squall.persistence.Device;
-import io.squall.persistence.Reading;
+import io.squall.persistence.Readings;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,7 +24,7 @@ final class DeviceRecorder {
   /** One ask of a device's entity for one chunk. */
   interface Ask {
     CompletionStage<Device.Recorded> record(
-        String deviceId, List<Reading> readings, Device.Origin origin);
+        String deviceId, Readings readings, Device.Origin origin);
   }
 
   private final int maxReadingsPerEvent;
@@ -49,9 +49,10 @@ final class DeviceRecorder {
     CompletionStage<Device.Recorded> total =
         CompletableFuture.completedFuture(new Device.Recorded(0, 0, 0));
     int chunk = maxReadingsPerEvent;
-    for (int from = 0; from < part.readings().size(); from += chunk) {
-      int to = Math.min(from + chunk, part.readings().size());
-      List<Reading> readings = List.copyOf(part.readings().subList(from, to));
+    Readings all = part.readings();
+    for (int from = 0; from < all.size(); from += chunk) {
+      int to = Math.min(from + chunk, all.size());
+      Readings readings = all.size() <= chunk ? all : all.slice(from, to);
       Device.Origin origin =
           new Device.Origin(part.topicPartition(), List.copyOf(part.offsets().subList(from, to)));
       total =
@@ -73,7 +74,7 @@ final class DeviceRecorder {
       IngestSettings settings,
       IngestStats stats,
       String deviceId,
-      List<Reading> readings,
+      Readings readings,
       Device.Origin origin) {
     EntityRef<Device.Command> device =
         ClusterSharding.get(system).entityRefFor(Device.ENTITY_KEY, deviceId);

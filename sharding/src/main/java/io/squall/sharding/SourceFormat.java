@@ -6,6 +6,7 @@ import io.squall.sharding.BadReadingException.Kind;
 import io.squall.sharding.internal.IsdLiteDecoder;
 import io.squall.sharding.internal.JsonDecoder;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * How the bytes of a Kafka record become a {@link Reading}: ISD-lite CSV (the NOAA/KillrWeather
@@ -29,21 +30,65 @@ public enum SourceFormat {
   }
 
   /**
+   * Where {@link #decode(byte[], Target)} puts a reading: {@code values[k]} is metric {@code
+   * names[k]}'s value, {@code NaN} where not observed; the arrays may be reused after the call.
+   * What it throws ({@link InvalidReadingException} for a limit) makes the record a bad one.
+   */
+  interface Target {
+    void reading(String deviceId, long epochMilli, String[] names, double[] values);
+  }
+
+  /**
    * Decodes one record's value; throws {@link BadReadingException} naming what is wrong. What it
    * returns holds every {@link Reading.Limits limit}, so the entity, journal and tables take it.
    */
   public Reading decode(byte[] value) {
+    return guarded(
+        value,
+        () -> {
+          if (isJson(value)) {
+            return JsonDecoder.decode(value);
+          }
+          return IsdLiteDecoder.decode(value);
+        });
+  }
+
+  /**
+   * Decodes one record's value into {@code target} without building a {@link Reading} (the
+   * consumer's way); throws {@link BadReadingException} naming what is wrong, {@code target}'s own
+   * limit checks included. {@code line} is the caller's scratch, reused record after record.
+   */
+  void decode(byte[] value, IsdLiteDecoder.Line line, Target target) {
+    guarded(
+        value,
+        () -> {
+          if (isJson(value)) {
+            Reading reading = JsonDecoder.decode(value);
+            String[] names = reading.metrics().keySet().toArray(String[]::new);
+            double[] values = new double[names.length];
+            for (int k = 0; k < names.length; k++) {
+              values[k] = reading.metrics().get(names[k]);
+            }
+            target.reading(reading.deviceId(), reading.timestamp().toEpochMilli(), names, values);
+          } else {
+            IsdLiteDecoder.decode(value, line);
+            target.reading(line.deviceId(), line.epochMilli(), line.names(), line.values());
+          }
+          return null;
+        });
+  }
+
+  private boolean isJson(byte[] value) {
+    return this == JSON || this == AUTO && looksLikeJson(value);
+  }
+
+  private static <T> T guarded(byte[] value, Supplier<T> decoding) {
     if (value == null) {
       throw new BadReadingException(Kind.UNREADABLE, "empty record (no value)");
     }
     try {
       Reading.Limits.checkRecordSize(value);
-      return switch (this) {
-        case ISD_LITE -> IsdLiteDecoder.decode(value);
-        case JSON -> JsonDecoder.decode(value);
-        case AUTO ->
-            looksLikeJson(value) ? JsonDecoder.decode(value) : IsdLiteDecoder.decode(value);
-      };
+      return decoding.get();
     } catch (BadReadingException e) {
       throw e;
     } catch (InvalidReadingException e) {

@@ -4,8 +4,8 @@ import io.squall.persistence.Reading;
 import io.squall.sharding.BadReadingException;
 import io.squall.sharding.BadReadingException.Kind;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -34,11 +34,41 @@ public final class IsdLiteDecoder {
   private static final int PRESSURE = 2;
   private static final int WIND_DIRECTION = 3;
   private static final int WIND_SPEED = 4;
+  private static final int PRECIPITATION_1H = 6;
   private static final String[] TIME_COLUMNS = {"year", "month", "day", "hour"};
 
   private IsdLiteDecoder() {}
 
-  public static Reading decode(byte[] bytes) {
+  /**
+   * One decoded line, reused from line to line by one decoding thread: the device, the hour and
+   * each of {@link #names()}' values, {@code NaN} where the line says it is missing.
+   */
+  public static final class Line {
+    private final double[] values = new double[METRICS.length];
+    private String deviceId;
+    private long epochMilli;
+
+    public String deviceId() {
+      return deviceId;
+    }
+
+    public long epochMilli() {
+      return epochMilli;
+    }
+
+    /** The metric names, the same array for every line. */
+    public String[] names() {
+      return METRICS;
+    }
+
+    /** The values, {@code NaN} where missing; overwritten by the next line. */
+    public double[] values() {
+      return values;
+    }
+  }
+
+  /** Decodes {@code bytes} into {@code into}; throws {@link BadReadingException} naming a flaw. */
+  public static void decode(byte[] bytes, Line into) {
     String line = Utf8.decode(bytes).strip();
     if (line.isEmpty()) {
       throw new BadReadingException(Kind.MALFORMED, "empty line");
@@ -64,35 +94,46 @@ public final class IsdLiteDecoder {
       throw new BadReadingException(
           Kind.MALFORMED, "impossible hour " + time[3] + " (expected 0-23)");
     }
-    double[] values = new double[METRICS.length];
+    double[] values = into.values;
     for (int i = 0; i < METRICS.length; i++) {
       values[i] = number(columns[5 + i], METRICS[i]);
     }
     boolean noDewpoint = values[DEWPOINT] == 999.9;
     boolean noPressure = values[PRESSURE] == 0.0;
     boolean filler = noDewpoint && noPressure;
-    Map<String, Double> metrics = new HashMap<>(METRICS.length * 2);
     for (int i = 0; i < METRICS.length; i++) {
       if (i == DEWPOINT && noDewpoint
           || i == PRESSURE && noPressure
           || filler && (i == TEMPERATURE || i == WIND_DIRECTION || i == WIND_SPEED)) {
-        continue;
+        values[i] = Double.NaN;
+      } else if (values[i] == -0.1 && i >= PRECIPITATION_1H) {
+        values[i] = 0.0;
       }
-      double value = values[i];
-      if (value == -0.1 && METRICS[i].startsWith("precipitation")) {
-        value = 0.0;
-      }
-      metrics.put(METRICS[i], value);
     }
-    return Reading.of(device, date.atTime(time[3], 0).toInstant(ZoneOffset.UTC), metrics);
+    long epochSecond = date.toEpochDay() * 86_400 + time[3] * 3_600L;
+    // a year of up to nine digits must not overflow the milliseconds: those are out of range
+    Reading.Limits.checkTimestamp(Instant.ofEpochSecond(epochSecond));
+    into.deviceId = device;
+    into.epochMilli = epochSecond * 1_000;
+  }
+
+  /** One line as a {@link Reading} (tests, tools). */
+  public static Reading decode(byte[] bytes) {
+    Line line = new Line();
+    decode(bytes, line);
+    Map<String, Double> metrics = new HashMap<>();
+    for (int i = 0; i < METRICS.length; i++) {
+      if (!Double.isNaN(line.values[i])) {
+        metrics.put(METRICS[i], line.values[i]);
+      }
+    }
+    return Reading.of(line.deviceId, Instant.ofEpochMilli(line.epochMilli), metrics);
   }
 
   private static String[] columns(String line) {
     int found = 1;
-    for (int i = 0; i < line.length(); i++) {
-      if (line.charAt(i) == ',') {
-        found++;
-      }
+    for (int comma = line.indexOf(','); comma >= 0; comma = line.indexOf(',', comma + 1)) {
+      found++;
     }
     if (found != COLUMNS) {
       throw new BadReadingException(
