@@ -220,6 +220,10 @@ public final class Device
    * in place (see {@link SeenTimestamps}), but only ever within one incarnation of the entity: Akka
    * applies an event before writing it and a failed write restarts the entity from its empty or
    * snapshot state, so neither of those may hold an index that events grow.
+   *
+   * <p>{@code lastEventDays} are the UTC days of the last event's readings, so that a recovery from
+   * a snapshot can tell from those rows alone whether the event's rows were written; null in
+   * snapshots of earlier builds.
    */
   public record State(
       long readings,
@@ -228,11 +232,27 @@ public final class Device
       Instant last,
       Map<String, Latest> latest,
       Map<String, Long> appliedOffsets,
-      SeenTimestamps seen)
+      SeenTimestamps seen,
+      Set<LocalDate> lastEventDays)
       implements CborSerializable {
 
+    @JsonCreator
+    public State {}
+
+    /** A state without its last event's days (tests). */
+    public State(
+        long readings,
+        long duplicates,
+        Instant first,
+        Instant last,
+        Map<String, Latest> latest,
+        Map<String, Long> appliedOffsets,
+        SeenTimestamps seen) {
+      this(readings, duplicates, first, last, latest, appliedOffsets, seen, null);
+    }
+
     public static State empty() {
-      return new State(0, 0, null, null, Map.of(), Map.of(), new SeenTimestamps());
+      return new State(0, 0, null, null, Map.of(), Map.of(), new SeenTimestamps(), Set.of());
     }
 
     State apply(ReadingsRecorded event) {
@@ -278,7 +298,21 @@ public final class Device
           newLast,
           Map.copyOf(newLatest),
           Map.copyOf(offsets),
-          index);
+          index,
+          daysOf(batch));
+    }
+
+    private static Set<LocalDate> daysOf(Readings batch) {
+      Set<LocalDate> days = new HashSet<>();
+      long lastDay = Long.MIN_VALUE;
+      for (int i = 0; i < batch.size(); i++) {
+        long epochDay = Math.floorDiv(batch.epochSecond(i), SECONDS_PER_DAY);
+        if (epochDay != lastDay) {
+          days.add(LocalDate.ofEpochDay(epochDay));
+          lastDay = epochDay;
+        }
+      }
+      return Set.copyOf(days);
     }
 
     private static boolean isBefore(Readings batch, int i, int j) {
@@ -296,7 +330,8 @@ public final class Device
     }
 
     private State withSeen(SeenTimestamps index) {
-      return new State(readings, duplicates, first, last, latest, appliedOffsets, index);
+      return new State(
+          readings, duplicates, first, last, latest, appliedOffsets, index, lastEventDays);
     }
 
     Summary summary(String id) {
@@ -554,7 +589,9 @@ public final class Device
               recoveredOnce = true;
               lastReplayed = null;
               if (last > 0) {
-                writeRows(rows.recover(last, replayed), () -> {});
+                writeRows(
+                    rows.recover(last, replayed, Optional.ofNullable(state.lastEventDays())),
+                    () -> {});
               }
             })
         .build();

@@ -1,7 +1,9 @@
 package io.squall.persistence;
 
 import akka.Done;
+import java.time.LocalDate;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -32,9 +34,13 @@ public interface DeviceProjection {
     /**
      * After a recovery to {@code lastSequenceNr}: re-projects what the journal holds beyond the
      * rows, before the device answers anything. {@code lastEvent} is the event at {@code
-     * lastSequenceNr} when the recovery replayed it (empty when it came from a snapshot).
+     * lastSequenceNr} when the recovery replayed it (empty when it came from a snapshot); {@code
+     * lastEventDays} the UTC days of its readings when the state knows them.
      */
-    CompletionStage<Done> recover(long lastSequenceNr, Optional<Device.ReadingsRecorded> lastEvent);
+    CompletionStage<Done> recover(
+        long lastSequenceNr,
+        Optional<Device.ReadingsRecorded> lastEvent,
+        Optional<Set<LocalDate>> lastEventDays);
 
     /**
      * Projects the device's whole journal, up to {@code lastSequenceNr}, into {@code version}, then
@@ -59,7 +65,9 @@ public interface DeviceProjection {
 
             @Override
             public CompletionStage<Done> recover(
-                long lastSequenceNr, Optional<Device.ReadingsRecorded> lastEvent) {
+                long lastSequenceNr,
+                Optional<Device.ReadingsRecorded> lastEvent,
+                Optional<Set<LocalDate>> lastEventDays) {
               return done;
             }
 

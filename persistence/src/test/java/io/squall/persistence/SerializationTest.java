@@ -1,6 +1,8 @@
 package io.squall.persistence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
@@ -10,11 +12,16 @@ import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
 import akka.serialization.Serializer;
 import akka.serialization.Serializers;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.typesafe.config.ConfigFactory;
 import io.squall.persistence.internal.SeenTimestamps;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,9 +142,42 @@ class SerializationTest {
             Instant.parse("2008-01-01T00:30:00.5Z"),
             Map.of("temperature", new Device.Latest(5.0, READING.timestamp())),
             Map.of("readings-2", 42L),
-            seen);
+            seen,
+            Set.of(LocalDate.parse("2008-01-01")));
 
     assertEquals(state, roundTrip(state));
+  }
+
+  @Test
+  void shouldReadASnapshotOfAnEarlierBuildWithoutItsLastEventsDays() throws Exception {
+    Device.State state =
+        new Device.State(
+            1,
+            0,
+            READING.timestamp(),
+            READING.timestamp(),
+            Map.of(),
+            Map.of(),
+            new SeenTimestamps(),
+            Set.of());
+    Serialization serialization = serialization();
+    Serializer cbor = serialization.findSerializerFor(state);
+    ObjectMapper mapper = new ObjectMapper(new CBORFactory());
+    ObjectNode fields = (ObjectNode) mapper.readTree(cbor.toBinary(state));
+    assertTrue(fields.has("lastEventDays"));
+    fields.remove("lastEventDays"); // as earlier builds wrote it
+
+    Device.State earlier =
+        (Device.State)
+            serialization
+                .deserialize(
+                    mapper.writeValueAsBytes(fields),
+                    cbor.identifier(),
+                    Serializers.manifestFor(cbor, state))
+                .get();
+
+    assertEquals(1, earlier.readings());
+    assertNull(earlier.lastEventDays(), "days unknown: the recovery reads the last event back");
   }
 
   @Test

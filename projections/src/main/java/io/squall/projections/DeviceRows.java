@@ -4,7 +4,9 @@ import akka.Done;
 import akka.actor.typed.ActorSystem;
 import io.squall.persistence.Device;
 import io.squall.persistence.DeviceProjection;
+import java.time.LocalDate;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -50,8 +52,10 @@ public final class DeviceRows implements DeviceProjection {
 
       @Override
       public CompletionStage<Done> recover(
-          long lastSequenceNr, Optional<Device.ReadingsRecorded> lastEvent) {
-        return ready().thenCompose(w -> w.recover(lastSequenceNr, lastEvent));
+          long lastSequenceNr,
+          Optional<Device.ReadingsRecorded> lastEvent,
+          Optional<Set<LocalDate>> lastEventDays) {
+        return ready().thenCompose(w -> w.recover(lastSequenceNr, lastEvent, lastEventDays));
       }
 
       @Override

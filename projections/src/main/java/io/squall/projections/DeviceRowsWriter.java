@@ -7,6 +7,7 @@ import akka.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
 import akka.stream.javadsl.Sink;
 import io.squall.persistence.Device;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -241,35 +242,74 @@ final class DeviceRowsWriter {
   /**
    * After a recovery to {@code lastSeq}: the last event may have been journaled without its rows (a
    * crash, a failed write), and only the last, as the device takes no command before an event's
-   * rows are durable. Folds it again into the serving version's rows: rows that hold it already are
-   * left as they are. A version being built that this device was rebuilt into is caught up from its
-   * mark, the last event included.
+   * rows are durable. When the state knows the event's days, their rows tell: if every one holds
+   * the event already, nothing is read from the journal. Otherwise the event (replayed, or read
+   * back) is folded again into the serving version's rows: rows that hold it already are left as
+   * they are. A version being built that this device was rebuilt into is caught up from its mark,
+   * the last event included.
    */
-  CompletionStage<Done> recover(long lastSeq, Optional<Device.ReadingsRecorded> lastEvent) {
+  CompletionStage<Done> recover(
+      long lastSeq,
+      Optional<Device.ReadingsRecorded> lastEvent,
+      Optional<Set<LocalDate>> lastEventDays) {
     Instant since = projection.meters().started(deviceId);
     ProjectionVersions.State state = projection.versions().get();
-    CompletionStage<Device.ReadingsRecorded> event =
-        lastEvent
-            .map(CompletableFuture::completedFuture)
-            .map(f -> (CompletionStage<Device.ReadingsRecorded>) f)
-            .orElseGet(() -> journalEvent(lastSeq));
+    int current = state.current();
     CompletionStage<Done> registered = lastSeq == 1 ? repository.registerDevice(deviceId) : done();
     CompletionStage<Done> serving =
-        registered
-            .thenCompose(d -> event)
-            .thenCompose(
-                recorded -> {
-                  Map<Period, Map<String, Aggregate>> contributions =
-                      EventFold.contributions(recorded);
-                  return repository
-                      .load(state.current(), deviceId, contributions.keySet())
-                      .thenCompose(stored -> fold(state.current(), contributions, lastSeq, stored));
-                });
+        registered.thenCompose(
+            d ->
+                lastEvent.isEmpty() && lastEventDays.isPresent()
+                    ? rowsHold(current, lastSeq, lastEventDays.get())
+                        .thenCompose(hold -> hold ? done() : foldAgain(current, lastSeq, lastEvent))
+                    : foldAgain(current, lastSeq, lastEvent));
     CompletionStage<Done> building =
         state.building().isEmpty()
             ? serving
             : serving.thenCompose(d -> recoverBuilding(state.building().getAsInt(), lastSeq));
     return building.whenComplete((d, failure) -> projection.meters().finished(deviceId, since));
+  }
+
+  /** Whether the rows of {@code days} and their months all hold event {@code lastSeq}. */
+  private CompletionStage<Boolean> rowsHold(int version, long lastSeq, Set<LocalDate> days) {
+    Set<Period> periods = new HashSet<>();
+    for (LocalDate date : days) {
+      Period.Day day = new Period.Day(date);
+      periods.add(day);
+      periods.add(day.month());
+    }
+    if (periods.isEmpty()) {
+      return CompletableFuture.completedFuture(true);
+    }
+    return repository
+        .load(version, deviceId, periods)
+        .thenApply(
+            stored -> {
+              boolean hold =
+                  periods.stream()
+                      .allMatch(p -> stored.containsKey(p) && stored.get(p).lastSeq() >= lastSeq);
+              if (hold) {
+                cached(version).putAll(stored);
+              }
+              return hold;
+            });
+  }
+
+  /** Folds the last event, replayed or read back from the journal, into {@code version}'s rows. */
+  private CompletionStage<Done> foldAgain(
+      int version, long lastSeq, Optional<Device.ReadingsRecorded> lastEvent) {
+    CompletionStage<Device.ReadingsRecorded> event =
+        lastEvent
+            .map(CompletableFuture::completedFuture)
+            .map(f -> (CompletionStage<Device.ReadingsRecorded>) f)
+            .orElseGet(() -> journalEvent(lastSeq));
+    return event.thenCompose(
+        recorded -> {
+          Map<Period, Map<String, Aggregate>> contributions = EventFold.contributions(recorded);
+          return repository
+              .load(version, deviceId, contributions.keySet())
+              .thenCompose(stored -> fold(version, contributions, lastSeq, stored));
+        });
   }
 
   private CompletionStage<Done> recoverBuilding(int building, long lastSeq) {

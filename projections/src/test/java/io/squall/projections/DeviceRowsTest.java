@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,6 +52,7 @@ class DeviceRowsTest {
   private DeviceRowsWriter.Context context;
   private String id;
   private ActorRef<Device.Command> device;
+  private AtomicInteger journalQueries;
 
   @BeforeAll
   static void start() {
@@ -75,11 +77,15 @@ class DeviceRowsTest {
   void fresh() {
     repository = new FakeAggregatesRepository();
     versions = new AtomicReference<>(new ProjectionVersions.State(1, OptionalInt.empty(), false));
+    journalQueries = new AtomicInteger();
     context =
         new DeviceRowsWriter.Context(
             repository,
             versions::get,
-            journal,
+            (persistenceId, from, to) -> {
+              journalQueries.incrementAndGet();
+              return journal.currentEventsByPersistenceId(persistenceId, from, to);
+            },
             new RowMeters(new SimpleMeterRegistry(), Clock.systemUTC()));
     id = "station-" + ++devices;
     device = spawn();
@@ -162,6 +168,21 @@ class DeviceRowsTest {
     assertEquals(afterRecovery + 2, repository.rowsRead.get(), "a new day of a new month is not");
     assertEquals(new Aggregate(3, 4.0, 6.0, 15.0, 77.0), day(1, "2008-01-01"));
     assertEquals(new Aggregate(3, 4.0, 6.0, 15.0, 77.0), month(1, "2008-01"));
+  }
+
+  @Test
+  void shouldRecoverFromASnapshotWithoutReadingTheJournalWhenTheRowsHoldTheLastEvent() {
+    record(reading("2008-01-01T00:00:00Z", 5.0));
+    record(reading("2008-01-02T00:00:00Z", 1.0));
+    record(reading("2008-01-31T23:00:00Z", 3.0)); // the third event is snapshotted
+    int queries = journalQueries.get();
+
+    testKit.stop(device);
+    device = spawn();
+
+    assertEquals(3, summary().readings());
+    assertEquals(queries, journalQueries.get(), "the rows of its days told: nothing to read back");
+    assertEquals(new Aggregate(3, 1.0, 5.0, 9.0, 35.0), month(1, "2008-01"));
   }
 
   @Test
