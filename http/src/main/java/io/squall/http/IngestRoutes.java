@@ -14,20 +14,17 @@ import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
-import akka.kafka.ProducerSettings;
 import akka.kafka.javadsl.SendProducer;
 import io.squall.sharding.BadBodyException;
 import io.squall.sharding.IngestSettings;
+import io.squall.sharding.KafkaClients;
 import io.squall.sharding.KafkaUnavailableException;
 import io.squall.sharding.ReadingsBody;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code POST /api/v1/readings}: ISD-lite lines ({@code text/csv}) or JSON (one reading or an
@@ -52,19 +49,7 @@ public final class IngestRoutes {
     this.ingest = ingest;
     this.auth = auth;
     this.settings = settings;
-    this.producer =
-        new SendProducer<>(
-            ingest
-                .kafka()
-                .applyTo(
-                    ProducerSettings.create(
-                        system, new StringSerializer(), new ByteArraySerializer()))
-                .withProperty(ProducerConfig.ACKS_CONFIG, "all")
-                .withProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")
-                .withProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000")
-                .withProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000")
-                .withProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000"),
-            system);
+    this.producer = KafkaClients.get(system).producer();
   }
 
   public Route routes() {

@@ -1,6 +1,5 @@
 package io.squall.node;
 
-import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
@@ -10,10 +9,10 @@ import akka.stream.alpakka.cassandra.javadsl.CassandraSessionRegistry;
 import io.squall.http.Health;
 import io.squall.persistence.CassandraSecurity;
 import io.squall.sharding.KafkaClientSettings;
+import io.squall.sharding.KafkaClients;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -22,7 +21,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /** Asks Kafka, Cassandra and the cluster, in parallel, whether each is usable right now. */
@@ -37,12 +35,9 @@ final class DependencyHealth implements Health {
     this.system = system;
     this.timeout = timeout;
     this.kafkaClient = kafkaClient;
-    Properties props = kafkaClient.toProperties();
-    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "squall-health");
-    this.kafka = Admin.create(props);
+    this.kafka = KafkaClients.get(system).admin();
     this.cassandra =
         CassandraSessionRegistry.get(system).sessionFor(CassandraSessionSettings.create());
-    CoordinatedShutdown.get(system).addJvmShutdownHook(() -> kafka.close(Duration.ofSeconds(2)));
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.squall.sharding;
 
 import akka.actor.typed.ActorSystem;
-import akka.kafka.ProducerSettings;
 import akka.kafka.javadsl.SendProducer;
 import io.squall.persistence.Reading;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +11,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Bad records go, unchanged, to the dead-letter topic, with headers naming the reason and where
@@ -42,14 +39,7 @@ public final class DeadLetters {
 
   public DeadLetters(ActorSystem<?> system, IngestSettings settings) {
     this.topic = settings.deadLetterTopic();
-    this.producer =
-        new SendProducer<>(
-            settings
-                .kafka()
-                .applyTo(
-                    ProducerSettings.create(
-                        system, new StringSerializer(), new ByteArraySerializer())),
-            system);
+    this.producer = KafkaClients.get(system).producer();
   }
 
   /** Completes once the broker has the dead letter. */
@@ -81,10 +71,6 @@ public final class DeadLetters {
       }
     }
     return new ProducerRecord<>(topic, null, key, value, headers);
-  }
-
-  public CompletionStage<akka.Done> close() {
-    return producer.close();
   }
 
   /** {@code reason} in at most {@link #MAX_REASON_BYTES} of UTF-8, cut on a character. */

@@ -14,6 +14,7 @@ import io.squall.persistence.DeviceProjection;
 import io.squall.persistence.DeviceSettings;
 import io.squall.persistence.NodeMetrics;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -55,7 +56,11 @@ public final class DeviceSharding {
       DeviceSettings deviceSettings,
       DeviceProjection rows) {
     return CompletableFuture.runAsync(
-            () -> Topics.ensure(settings),
+            () ->
+                Topics.ensure(
+                    KafkaClients.get(system).admin(),
+                    settings,
+                    List.of(settings.topic(), settings.deadLetterTopic())),
             system.dispatchers().lookup(DispatcherSelector.blocking()))
         .thenCompose(
             created ->

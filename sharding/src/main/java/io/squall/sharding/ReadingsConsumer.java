@@ -196,7 +196,7 @@ public final class ReadingsConsumer {
   private CompletionStage<Done> drain() {
     Consumer.Control current = control.get();
     if (current == null) {
-      return deadLetters.close();
+      return CompletableFuture.completedFuture(Done.getInstance());
     }
     log.info("Draining the readings consumer: no new records, in-flight batches finish and commit");
     return current
@@ -207,7 +207,6 @@ public final class ReadingsConsumer {
               log.info("Readings consumer drained{}", failure == null ? "" : " (" + failure + ")");
               current.shutdown();
               return Done.getInstance();
-            })
-        .thenCompose(d -> deadLetters.close());
+            });
   }
 }

@@ -3,12 +3,10 @@ package io.squall.sharding;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -25,11 +23,21 @@ public final class Topics {
     ensure(settings, List.of(settings.topic(), settings.deadLetterTopic()));
   }
 
-  /** {@code topics}, with the partitions and replication of {@code settings}. */
+  /**
+   * {@code topics}, with the partitions and replication of {@code settings}, through an admin
+   * client of its own (the command-line tools).
+   */
   public static void ensure(IngestSettings settings, List<String> topics) {
-    Properties props = settings.kafka().toProperties();
-    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = Admin.create(KafkaClients.adminProperties(settings))) {
+      ensure(admin, settings, topics);
+    }
+  }
+
+  /**
+   * {@code topics}, with the partitions and replication of {@code settings}, through {@code admin}.
+   */
+  public static void ensure(Admin admin, IngestSettings settings, List<String> topics) {
+    try {
       for (String topic : topics) {
         try {
           admin

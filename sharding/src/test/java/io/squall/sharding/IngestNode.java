@@ -102,9 +102,21 @@ public final class IngestNode implements AutoCloseable {
         new java.util.concurrent.atomic.AtomicLong());
   }
 
+  /**
+   * The device's state, asked again for up to 60 s: an ask dropped by a shard hand-off (the nodes
+   * move shards to the node that consumes their partition) goes unanswered.
+   */
   public Device.Summary device(String id) {
-    return answer(id, Duration.ofSeconds(30))
-        .orElseThrow(() -> new IllegalStateException("device " + id + " did not answer"));
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      Optional<Device.Summary> state = answer(id, Duration.ofSeconds(5));
+      if (state.isPresent()) {
+        return state.get();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("device " + id + " did not answer within 60 s");
+      }
+    }
   }
 
   /**
