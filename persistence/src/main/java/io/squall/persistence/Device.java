@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -267,22 +268,27 @@ public final class Device
         newFirst = newFirst == null || at.isBefore(newFirst) ? at : newFirst;
         newLast = newLast == null || at.isAfter(newLast) ? at : newLast;
       }
-      Map<String, Latest> newLatest = new HashMap<>(latest);
-      for (int m = 0; m < batch.metricCount(); m++) {
-        // The batch's latest observation of the metric (the last of equal timestamps), then the
-        // same rule against the state's: a later or equal timestamp replaces.
-        int latestRow = -1;
-        for (int i = 0; i < batch.size(); i++) {
-          if (!Double.isNaN(batch.value(i, m))
-              && (latestRow < 0 || !isBefore(batch, i, latestRow))) {
-            latestRow = i;
+      // Per metric, the batch's latest observation (the last of equal timestamps), then the same
+      // rule against the state's: a later or equal timestamp replaces.
+      int[] latestRow = new int[batch.metricCount()];
+      double[] latestValue = new double[batch.metricCount()];
+      Arrays.fill(latestRow, -1);
+      for (int i = 0; i < batch.size(); i++) {
+        for (int e = batch.entryStart(i); e < batch.entryEnd(i); e++) {
+          int m = batch.entryMetric(e);
+          if (latestRow[m] < 0 || !isBefore(batch, i, latestRow[m])) {
+            latestRow[m] = i;
+            latestValue[m] = batch.entryValue(e);
           }
         }
-        if (latestRow >= 0) {
-          Instant at = batch.timestamp(latestRow);
+      }
+      Map<String, Latest> newLatest = new HashMap<>(latest);
+      for (int m = 0; m < latestRow.length; m++) {
+        if (latestRow[m] >= 0) {
+          Instant at = batch.timestamp(latestRow[m]);
           Latest current = newLatest.get(batch.metric(m));
           if (current == null || !at.isBefore(current.at())) {
-            newLatest.put(batch.metric(m), new Latest(batch.value(latestRow, m), at));
+            newLatest.put(batch.metric(m), new Latest(latestValue[m], at));
           }
         }
       }

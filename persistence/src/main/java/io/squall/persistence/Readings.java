@@ -5,16 +5,17 @@ import java.time.Instant;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.RandomAccess;
 
 /**
- * One device's readings in columns — the one representation of a batch from the decoder through the
- * {@link Device.Record} command, the journal's event and the aggregates' fold: timestamps in a
- * {@code long[]}, values in one {@code double[]} (row by row, {@code NaN} where a metric was not
- * observed), each metric name once. No object or map per reading on the way.
+ * One device's readings in primitive arrays — the one representation of a batch from the decoder
+ * through the {@link Device.Record} command, the journal's event and the aggregates' fold:
+ * timestamps in a {@code long[]}, and each reading's observed values as entries (a metric's index
+ * and its value) in an {@code int[]} and a {@code double[]}, each metric name once. No object or
+ * map per reading on the way, and no slot for a metric a reading did not observe, however many
+ * names a batch holds.
  *
  * <p>It is also a {@code List<Reading>}, whose elements are built on demand, for the places a
  * reading at a time reads best (tests, tools, the earlier CBOR format). Immutable; {@link Builder}
@@ -22,7 +23,7 @@ import java.util.RandomAccess;
  */
 public final class Readings extends AbstractList<Reading> implements RandomAccess {
   private static final Readings NONE =
-      new Readings("", new String[0], new long[0], null, new double[0], 0);
+      new Readings("", new String[0], new long[0], null, new int[] {0}, new int[0], new double[0]);
 
   private final String deviceId;
   private final String[] metrics;
@@ -30,22 +31,26 @@ public final class Readings extends AbstractList<Reading> implements RandomAcces
   // Nanoseconds within each millisecond: only events journaled before readings were truncated to
   // whole milliseconds have them; null for everything else.
   private final int[] subMilliNanos;
-  private final double[] values;
-  private final int size;
+  // Reading i's entries are entryStart[i] (inclusive) to entryStart[i + 1] (exclusive).
+  private final int[] entryStart;
+  private final int[] entryMetric;
+  private final double[] entryValue;
 
   private Readings(
       String deviceId,
       String[] metrics,
       long[] epochMillis,
       int[] subMilliNanos,
-      double[] values,
-      int size) {
+      int[] entryStart,
+      int[] entryMetric,
+      double[] entryValue) {
     this.deviceId = deviceId;
     this.metrics = metrics;
     this.epochMillis = epochMillis;
     this.subMilliNanos = subMilliNanos;
-    this.values = values;
-    this.size = size;
+    this.entryStart = entryStart;
+    this.entryMetric = entryMetric;
+    this.entryValue = entryValue;
   }
 
   /** No readings (of no device). */
@@ -66,26 +71,14 @@ public final class Readings extends AbstractList<Reading> implements RandomAcces
       return NONE;
     }
     String deviceId = readings.get(0).deviceId();
-    Map<String, Integer> names = new LinkedHashMap<>();
+    Columns columns = new Columns(deviceId, readings.size());
     for (Reading reading : readings) {
       if (!reading.deviceId().equals(deviceId)) {
         throw new IllegalArgumentException(
             "readings of devices " + deviceId + " and " + reading.deviceId() + " in one batch");
       }
-      reading.metrics().keySet().forEach(name -> names.putIfAbsent(name, names.size()));
-    }
-    Columns columns = new Columns(deviceId, names.keySet().toArray(String[]::new), readings.size());
-    for (Reading reading : readings) {
-      int row = columns.newRow(reading.timestamp());
-      reading
-          .metrics()
-          .forEach(
-              (name, value) -> {
-                if (Double.isNaN(value)) {
-                  throw new IllegalArgumentException("metric " + name + " is NaN, not a value");
-                }
-                columns.set(row, names.get(name), value);
-              });
+      columns.newRow(reading.timestamp());
+      reading.metrics().forEach(columns::add);
     }
     return columns.done();
   }
@@ -96,10 +89,10 @@ public final class Readings extends AbstractList<Reading> implements RandomAcces
 
   @Override
   public int size() {
-    return size;
+    return epochMillis.length;
   }
 
-  /** How many metric names the columns have; a reading observes some of them. */
+  /** How many metric names the batch has; each reading observes some of them. */
   public int metricCount() {
     return metrics.length;
   }
@@ -108,9 +101,23 @@ public final class Readings extends AbstractList<Reading> implements RandomAcces
     return metrics[m];
   }
 
-  /** Reading {@code i}'s value of metric {@code m}, {@code NaN} when it did not observe it. */
-  public double value(int i, int m) {
-    return values[i * metrics.length + m];
+  /** Reading {@code i}'s first entry. */
+  public int entryStart(int i) {
+    return entryStart[i];
+  }
+
+  /** Past reading {@code i}'s last entry. */
+  public int entryEnd(int i) {
+    return entryStart[i + 1];
+  }
+
+  /** The metric (its index) of entry {@code e}. */
+  public int entryMetric(int e) {
+    return entryMetric[e];
+  }
+
+  public double entryValue(int e) {
+    return entryValue[e];
   }
 
   public long epochMilli(int i) {
@@ -134,48 +141,76 @@ public final class Readings extends AbstractList<Reading> implements RandomAcces
   /** Reading {@code i} as an object with a map of its metrics. */
   @Override
   public Reading get(int i) {
-    if (i < 0 || i >= size) {
+    if (i < 0 || i >= size()) {
       throw new IndexOutOfBoundsException(i);
     }
     Map<String, Double> observed = new HashMap<>();
-    for (int m = 0; m < metrics.length; m++) {
-      double value = value(i, m);
-      if (!Double.isNaN(value)) {
-        observed.put(metrics[m], value);
-      }
+    for (int e = entryStart[i]; e < entryStart[i + 1]; e++) {
+      observed.put(metrics[entryMetric[e]], entryValue[e]);
     }
     return new Reading(deviceId, timestamp(i), observed);
   }
 
-  /** Readings {@code from} (inclusive) to {@code to} (exclusive), in columns of their own. */
+  /** Readings {@code from} (inclusive) to {@code to} (exclusive), in arrays of their own. */
   public Readings slice(int from, int to) {
     int[] rows = new int[to - from];
     Arrays.setAll(rows, r -> from + r);
     return select(rows, rows.length);
   }
 
-  /** The first {@code count} readings that {@code rows} names, in that order. */
+  /**
+   * The first {@code count} readings that {@code rows} names, in that order, with only the metric
+   * names they observe.
+   */
   public Readings select(int[] rows, int count) {
-    if (count == size && isIdentity(rows)) {
+    if (count == size() && isIdentity(rows)) {
       return this;
     }
-    int width = metrics.length;
+    if (count == 0) {
+      return NONE;
+    }
+    int[] renumbered = new int[metrics.length];
+    Arrays.fill(renumbered, -1);
+    int used = 0;
+    int entries = 0;
+    for (int r = 0; r < count; r++) {
+      for (int e = entryStart[rows[r]]; e < entryStart[rows[r] + 1]; e++) {
+        if (renumbered[entryMetric[e]] < 0) {
+          renumbered[entryMetric[e]] = used++;
+        }
+        entries++;
+      }
+    }
+    String[] names = new String[used];
+    for (int m = 0; m < metrics.length; m++) {
+      if (renumbered[m] >= 0) {
+        names[renumbered[m]] = metrics[m];
+      }
+    }
     long[] millis = new long[count];
     int[] nanos = subMilliNanos == null ? null : new int[count];
-    double[] selected = new double[count * width];
+    int[] starts = new int[count + 1];
+    int[] metricOf = new int[entries];
+    double[] valueOf = new double[entries];
+    int next = 0;
     for (int r = 0; r < count; r++) {
       int row = rows[r];
       millis[r] = epochMillis[row];
       if (nanos != null) {
         nanos[r] = subMilliNanos[row];
       }
-      System.arraycopy(values, row * width, selected, r * width, width);
+      starts[r] = next;
+      for (int e = entryStart[row]; e < entryStart[row + 1]; e++) {
+        metricOf[next] = renumbered[entryMetric[e]];
+        valueOf[next++] = entryValue[e];
+      }
     }
-    return new Readings(deviceId, metrics, millis, nanos, selected, count);
+    starts[count] = next;
+    return new Readings(deviceId, names, millis, nanos, starts, metricOf, valueOf);
   }
 
   private boolean isIdentity(int[] rows) {
-    for (int r = 0; r < size; r++) {
+    for (int r = 0; r < size(); r++) {
       if (rows[r] != r) {
         return false;
       }
@@ -195,19 +230,17 @@ public final class Readings extends AbstractList<Reading> implements RandomAcces
    */
   public static final class Builder {
     private final String deviceId;
+    private final Columns columns;
     private final Map<String, Integer> indexes = new HashMap<>();
-    private String[] metrics = new String[0];
-    private long[] epochMillis = new long[16];
-    private double[] values = new double[0];
-    private int size;
-    // The last names array added and where its names are in the columns: a decoder passes the
-    // same array for every reading, so the names are looked up once.
-    private String[] lastNames;
-    private int[] lastIndexes;
+    // The names of the last add and their metric indexes: decoders pass the same names reading
+    // after reading, so each is looked up once (compared by content, the caller may reuse arrays).
+    private String[] lastNames = new String[0];
+    private int[] lastIndexes = new int[0];
 
     private Builder(String deviceId) {
       Reading.Limits.checkDeviceId(deviceId);
       this.deviceId = deviceId;
+      this.columns = new Columns(deviceId, 16);
     }
 
     public String deviceId() {
@@ -215,7 +248,7 @@ public final class Readings extends AbstractList<Reading> implements RandomAcces
     }
 
     public int size() {
-      return size;
+      return columns.size;
     }
 
     /**
@@ -242,12 +275,11 @@ public final class Readings extends AbstractList<Reading> implements RandomAcces
                 + Reading.Limits.MAX_METRICS
                 + " per reading");
       }
-      int[] columns = columnsOf(names);
-      int row = newRow(epochMilli);
-      int width = metrics.length;
+      int[] metricOf = indexesOf(names);
+      columns.newRow(epochMilli, 0);
       for (int k = 0; k < names.length; k++) {
         if (!Double.isNaN(values[k])) {
-          this.values[row * width + columns[k]] = values[k];
+          columns.addEntry(metricOf[k], values[k]);
         }
       }
       return this;
@@ -259,34 +291,24 @@ public final class Readings extends AbstractList<Reading> implements RandomAcces
         throw new IllegalArgumentException(
             "a reading of device " + reading.deviceId() + " added to device " + deviceId);
       }
+      if (reading.timestamp().getNano() % 1_000_000 != 0) {
+        throw new IllegalArgumentException("a reading with a timestamp finer than milliseconds");
+      }
       String[] names = reading.metrics().keySet().toArray(String[]::new);
       double[] observed = new double[names.length];
       for (int k = 0; k < names.length; k++) {
         observed[k] = reading.metrics().get(names[k]);
       }
-      long epochMilli = reading.timestamp().toEpochMilli();
-      if (reading.timestamp().getNano() % 1_000_000 != 0) {
-        throw new IllegalArgumentException("a reading with a timestamp finer than milliseconds");
-      }
-      return add(epochMilli, names, observed);
+      return add(reading.timestamp().toEpochMilli(), names, observed);
     }
 
     public Readings build() {
-      if (size == 0) {
-        return NONE;
-      }
-      return new Readings(
-          deviceId,
-          metrics,
-          Arrays.copyOf(epochMillis, size),
-          null,
-          Arrays.copyOf(values, size * metrics.length),
-          size);
+      return columns.size == 0 ? NONE : columns.copy();
     }
 
-    /** Where each of {@code names} is in the columns; a new name is checked, then gets a column. */
-    private int[] columnsOf(String[] names) {
-      if (names == lastNames) {
+    /** Each name's metric index; a name seen for the first time is checked first. */
+    private int[] indexesOf(String[] names) {
+      if (Arrays.equals(names, lastNames)) {
         return lastIndexes;
       }
       for (String name : names) {
@@ -294,71 +316,61 @@ public final class Readings extends AbstractList<Reading> implements RandomAcces
           Reading.Limits.checkMetricName(name);
         }
       }
-      int[] columns = new int[names.length];
+      int[] metricOf = new int[names.length];
       for (int k = 0; k < names.length; k++) {
-        Integer column = indexes.get(names[k]);
-        if (column == null) {
-          column = addColumn(names[k]);
-        }
-        columns[k] = column;
+        metricOf[k] = columns.metric(names[k], indexes);
       }
-      lastNames = names;
-      lastIndexes = columns;
-      return columns;
-    }
-
-    private int addColumn(String name) {
-      int width = metrics.length;
-      int column = width;
-      metrics = Arrays.copyOf(metrics, width + 1);
-      metrics[column] = name;
-      indexes.put(name, column);
-      double[] wider = new double[Math.max(epochMillis.length, 1) * (width + 1)];
-      Arrays.fill(wider, Double.NaN);
-      for (int r = 0; r < size; r++) {
-        System.arraycopy(values, r * width, wider, r * (width + 1), width);
-      }
-      values = wider;
-      return column;
-    }
-
-    private int newRow(long epochMilli) {
-      if (size == epochMillis.length) {
-        epochMillis = Arrays.copyOf(epochMillis, size * 2);
-      }
-      int width = metrics.length;
-      if (values.length < (size + 1) * width) {
-        int from = values.length;
-        values = Arrays.copyOf(values, Math.max(epochMillis.length * width, (size + 1) * width));
-        Arrays.fill(values, from, values.length, Double.NaN);
-      }
-      epochMillis[size] = epochMilli;
-      return size++;
+      lastNames = names.clone();
+      lastIndexes = metricOf;
+      return metricOf;
     }
   }
 
-  /** Columns filled from trusted readings (the journal, earlier formats): no limit is checked. */
+  /**
+   * Readings filled a reading, then its entries, at a time; trusted (the journal, earlier formats):
+   * no limit is checked here.
+   */
   static final class Columns {
     private final String deviceId;
-    private final String[] metrics;
-    private final long[] epochMillis;
+    private String[] metrics;
+    private int metricCount;
+    private Map<String, Integer> byName;
+    private long[] epochMillis;
     private int[] subMilliNanos;
-    private final double[] values;
+    private int[] entryStart;
+    private int[] entryMetric;
+    private double[] entryValue;
     private int size;
+    private int entries;
 
+    Columns(String deviceId, int capacity) {
+      this(deviceId, new String[0], capacity);
+    }
+
+    /** Columns whose metrics are {@code metrics}, by index ({@link #addEntry}). */
     Columns(String deviceId, String[] metrics, int capacity) {
       this.deviceId = deviceId;
       this.metrics = metrics;
-      this.epochMillis = new long[capacity];
-      this.values = new double[capacity * metrics.length];
-      Arrays.fill(values, Double.NaN);
+      this.metricCount = metrics.length;
+      int rows = Math.max(capacity, 1);
+      this.epochMillis = new long[rows];
+      this.entryStart = new int[rows + 1];
+      this.entryMetric = new int[rows * 4];
+      this.entryValue = new double[rows * 4];
     }
 
-    int newRow(Instant timestamp) {
-      return newRow(timestamp.toEpochMilli(), timestamp.getNano() % 1_000_000);
+    void newRow(Instant timestamp) {
+      newRow(timestamp.toEpochMilli(), timestamp.getNano() % 1_000_000);
     }
 
-    int newRow(long epochMilli, int nanosInMilli) {
+    void newRow(long epochMilli, int nanosInMilli) {
+      if (size == epochMillis.length) {
+        epochMillis = Arrays.copyOf(epochMillis, size * 2);
+        entryStart = Arrays.copyOf(entryStart, size * 2 + 1);
+        if (subMilliNanos != null) {
+          subMilliNanos = Arrays.copyOf(subMilliNanos, size * 2);
+        }
+      }
       if (nanosInMilli != 0) {
         if (subMilliNanos == null) {
           subMilliNanos = new int[epochMillis.length];
@@ -366,20 +378,63 @@ public final class Readings extends AbstractList<Reading> implements RandomAcces
         subMilliNanos[size] = nanosInMilli;
       }
       epochMillis[size] = epochMilli;
-      return size++;
+      entryStart[size] = entries;
+      entryStart[size + 1] = entries;
+      size++;
     }
 
-    void set(int row, int metric, double value) {
-      values[row * metrics.length + metric] = value;
+    /** The index of metric {@code name}, given one if new ({@code indexes} maps names to it). */
+    int metric(String name, Map<String, Integer> indexes) {
+      Integer index = indexes.get(name);
+      if (index == null) {
+        index = metricCount;
+        if (metricCount == metrics.length) {
+          metrics = Arrays.copyOf(metrics, Math.max(4, metricCount * 2));
+        }
+        metrics[metricCount++] = name;
+        indexes.put(name, index);
+      }
+      return index;
+    }
+
+    /** Adds {@code name}'s value to the last reading. */
+    void add(String name, double value) {
+      if (byName == null) {
+        byName = new HashMap<>();
+        for (int m = 0; m < metricCount; m++) {
+          byName.put(metrics[m], m);
+        }
+      }
+      addEntry(metric(name, byName), value);
+    }
+
+    /** Adds the value of metric {@code metric} (an index) to the last reading. */
+    void addEntry(int metric, double value) {
+      if (metric < 0 || metric >= metricCount) {
+        throw new IllegalArgumentException("metric " + metric + " of " + metricCount);
+      }
+      if (entries == entryMetric.length) {
+        entryMetric = Arrays.copyOf(entryMetric, entries * 2);
+        entryValue = Arrays.copyOf(entryValue, entries * 2);
+      }
+      entryMetric[entries] = metric;
+      entryValue[entries++] = value;
+      entryStart[size] = entries;
     }
 
     Readings done() {
-      if (size != epochMillis.length) {
-        throw new IllegalStateException(size + " of " + epochMillis.length + " readings filled");
-      }
-      return size == 0
-          ? NONE
-          : new Readings(deviceId, metrics, epochMillis, subMilliNanos, values, size);
+      return size == 0 ? NONE : copy();
+    }
+
+    private Readings copy() {
+      return new Readings(
+          deviceId,
+          Arrays.copyOf(metrics, metricCount),
+          Arrays.copyOf(epochMillis, size),
+          subMilliNanos == null ? null : Arrays.copyOf(subMilliNanos, size),
+          Arrays.copyOf(entryStart, size + 1),
+          Arrays.copyOf(entryMetric, entries),
+          Arrays.copyOf(entryValue, entries));
     }
   }
 }

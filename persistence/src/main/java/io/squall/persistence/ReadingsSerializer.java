@@ -110,19 +110,10 @@ public final class ReadingsSerializer extends SerializerWithStringManifest {
       out.zigZag(milli - previousMilli);
       out.varLong(readings.subMilliNanos(i));
       previousMilli = milli;
-      int observed = 0;
-      for (int m = 0; m < width; m++) {
-        if (!Double.isNaN(readings.value(i, m))) {
-          observed++;
-        }
-      }
-      out.varLong(observed);
-      for (int m = 0; m < width; m++) {
-        double value = readings.value(i, m);
-        if (!Double.isNaN(value)) {
-          out.varLong(m);
-          value(out, value);
-        }
+      out.varLong(readings.entryEnd(i) - readings.entryStart(i));
+      for (int e = readings.entryStart(i); e < readings.entryEnd(i); e++) {
+        out.varLong(readings.entryMetric(e));
+        value(out, readings.entryValue(e));
       }
     }
   }
@@ -191,14 +182,10 @@ public final class ReadingsSerializer extends SerializerWithStringManifest {
         throw new IllegalArgumentException("a Record holds readings of several devices");
       }
       milli += in.zigZag();
-      int row = columns.newRow(milli, (int) in.varLong());
+      columns.newRow(milli, (int) in.varLong());
       int metricCount = in.count();
       for (int m = 0; m < metricCount; m++) {
-        int metric = (int) in.varLong();
-        if (metric < 0 || metric >= names.length) {
-          throw new IllegalArgumentException("metric " + metric + " of " + names.length);
-        }
-        columns.set(row, metric, value(in));
+        columns.addEntry((int) in.varLong(), value(in));
       }
     }
     return columns.done();

@@ -43,6 +43,7 @@ class ReadingsSerializerTest {
             Double.MAX_VALUE,
             9_007_199_254_740_993.0,
             123_456_789_012.5,
+            Double.NaN,
             Double.POSITIVE_INFINITY);
     Instant at = Instant.parse("2008-01-01T00:00:00Z");
     List<Reading> readings =

@@ -3,7 +3,6 @@ package io.squall.persistence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,7 +43,8 @@ class ReadingsTest {
     assertEquals(expected, readings);
     assertEquals(expected, new ArrayList<>(readings));
     assertEquals(2, readings.metricCount());
-    assertTrue(Double.isNaN(readings.value(3, 1)), "wind_speed was not observed in reading 3");
+    assertEquals(
+        1, readings.entryEnd(3) - readings.entryStart(3), "reading 3 holds temperature only");
     assertEquals(DEVICE, readings.deviceId());
   }
 
@@ -100,6 +100,43 @@ class ReadingsTest {
 
     assertEquals(fine, readings.timestamp(0));
     assertEquals(456_789, readings.subMilliNanos(0));
+  }
+
+  @Test
+  void shouldKeepOnlyTheObservedValuesHoweverManyNamesABatchHolds() {
+    Readings.Builder builder = Readings.builder(DEVICE);
+    for (int i = 0; i < 2_000; i++) { // in a table, 2,000 rows x 128,000 names: 2 GB
+      String[] names = new String[64];
+      double[] values = new double[64];
+      for (int k = 0; k < 64; k++) {
+        names[k] = "m" + i + "_" + k;
+        values[k] = k;
+      }
+      builder.add(START + i * HOUR, names, values);
+    }
+
+    Readings readings = builder.build();
+
+    assertEquals(128_000, readings.metricCount());
+    assertEquals(64, readings.entryEnd(1_999) - readings.entryStart(1_999));
+    Readings last = readings.slice(1_999, 2_000);
+    assertEquals(64, last.metricCount(), "a slice keeps only the names it observes");
+    assertEquals(readings.get(1_999), last.get(0));
+  }
+
+  @Test
+  void shouldFileEachValueUnderItsNameWhenTheCallerReusesItsArrays() {
+    String[] names = {"a", "b"};
+    Readings.Builder builder = Readings.builder(DEVICE).add(START, names, new double[] {1, 2});
+    names[0] = "b";
+    names[1] = "a";
+    builder.add(START + HOUR, names, new double[] {3, 4});
+
+    assertEquals(
+        List.of(
+            reading(START, Map.of("a", 1.0, "b", 2.0)),
+            reading(START + HOUR, Map.of("b", 3.0, "a", 4.0))),
+        builder.build());
   }
 
   @Test

@@ -29,12 +29,9 @@ final class EventFold {
         daySums = sums.computeIfAbsent(day, p -> new Sum[width]);
         monthSums = sums.computeIfAbsent(day.month(), p -> new Sum[width]);
       }
-      for (int m = 0; m < width; m++) {
-        double value = readings.value(i, m);
-        if (!Double.isNaN(value)) {
-          add(daySums, m, value);
-          add(monthSums, m, value);
-        }
+      for (int e = readings.entryStart(i); e < readings.entryEnd(i); e++) {
+        add(daySums, readings.entryMetric(e), readings.entryValue(e));
+        add(monthSums, readings.entryMetric(e), readings.entryValue(e));
       }
     }
     Map<Period, Map<String, Aggregate>> contributions = new TreeMap<>();

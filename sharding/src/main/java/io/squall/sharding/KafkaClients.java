@@ -32,6 +32,8 @@ public final class KafkaClients implements Extension {
         }
       };
 
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
+
   private final SendProducer<String, byte[]> producer;
   private final Admin admin;
 
@@ -42,13 +44,14 @@ public final class KafkaClients implements Extension {
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
             "squall-close-kafka-clients",
-            () ->
-                producer
-                    .close()
-                    .thenCompose(
-                        closed ->
-                            CompletableFuture.runAsync(() -> admin.close(Duration.ofSeconds(2))))
-                    .thenApply(closed -> Done.getInstance()));
+            () -> {
+              // each closed on its own, each within the phase's time
+              CompletableFuture<?> producerClosed = producer.close().toCompletableFuture();
+              CompletableFuture<?> adminClosed =
+                  CompletableFuture.runAsync(() -> admin.close(CLOSE_TIMEOUT));
+              return CompletableFuture.allOf(producerClosed, adminClosed)
+                  .handle((closed, failure) -> Done.getInstance());
+            });
   }
 
   public static KafkaClients get(ActorSystem<?> system) {
@@ -79,6 +82,7 @@ public final class KafkaClients implements Extension {
         .withProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")
         .withProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000")
         .withProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000")
-        .withProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        .withProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000")
+        .withCloseTimeout(CLOSE_TIMEOUT);
   }
 }

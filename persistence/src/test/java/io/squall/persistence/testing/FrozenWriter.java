@@ -18,7 +18,8 @@ import java.util.concurrent.Semaphore;
  * <p>Arguments: table (keyspace.name), writer id, pause limit.
  */
 public final class FrozenWriter {
-  private static final int IN_FLIGHT = 128;
+  /** Rows sent and not yet answered, at most. */
+  public static final int IN_FLIGHT = 128;
 
   private FrozenWriter() {}
 

@@ -111,7 +111,9 @@ public final class IsdLiteDecoder {
       }
     }
     long epochSecond = date.toEpochDay() * 86_400 + time[3] * 3_600L;
-    // a year of up to nine digits must not overflow the milliseconds: those are out of range
+    // the limits in Reading.of's order; a year of up to nine digits is out of range before its
+    // milliseconds could overflow
+    Reading.Limits.checkDeviceId(device);
     Reading.Limits.checkTimestamp(Instant.ofEpochSecond(epochSecond));
     into.deviceId = device;
     into.epochMilli = epochSecond * 1_000;
