@@ -237,21 +237,6 @@ public final class Device
       Set<LocalDate> lastEventDays)
       implements CborSerializable {
 
-    @JsonCreator
-    public State {}
-
-    /** A state without its last event's days (tests). */
-    public State(
-        long readings,
-        long duplicates,
-        Instant first,
-        Instant last,
-        Map<String, Latest> latest,
-        Map<String, Long> appliedOffsets,
-        SeenTimestamps seen) {
-      this(readings, duplicates, first, last, latest, appliedOffsets, seen, null);
-    }
-
     public static State empty() {
       return new State(0, 0, null, null, Map.of(), Map.of(), new SeenTimestamps(), Set.of());
     }

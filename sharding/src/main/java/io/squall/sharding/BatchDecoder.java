@@ -1,5 +1,6 @@
 package io.squall.sharding;
 
+import io.squall.persistence.Reading;
 import io.squall.sharding.internal.IsdLiteDecoder;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,6 +85,19 @@ final class BatchDecoder {
 
     @Override
     public void reading(String deviceId, long epochMilli, String[] names, double[] values) {
+      DevicePart part = partFor(deviceId);
+      part.add(epochMilli, names, values, record.offset());
+      remember(part);
+    }
+
+    @Override
+    public void reading(Reading reading) {
+      DevicePart part = partFor(reading.deviceId());
+      part.add(reading, record.offset());
+      remember(part);
+    }
+
+    private DevicePart partFor(String deviceId) {
       DevicePart part = last;
       if (part == null
           || !part.deviceId().equals(deviceId)
@@ -91,7 +105,11 @@ final class BatchDecoder {
           || !record.topic().equals(lastTopic)) {
         part = partOf(deviceId);
       }
-      part.add(epochMilli, names, values, record.offset());
+      return part;
+    }
+
+    /** The record's reading is in {@code part}: the next record tries it first. */
+    private void remember(DevicePart part) {
       last = part;
       lastTopic = record.topic();
       lastPartition = record.partition();

@@ -36,6 +36,9 @@ public enum SourceFormat {
    */
   interface Target {
     void reading(String deviceId, long epochMilli, String[] names, double[] values);
+
+    /** A reading that {@link Reading#of} built (JSON). */
+    void reading(Reading reading);
   }
 
   /**
@@ -63,13 +66,7 @@ public enum SourceFormat {
         value,
         () -> {
           if (isJson(value)) {
-            Reading reading = JsonDecoder.decode(value);
-            String[] names = reading.metrics().keySet().toArray(String[]::new);
-            double[] values = new double[names.length];
-            for (int k = 0; k < names.length; k++) {
-              values[k] = reading.metrics().get(names[k]);
-            }
-            target.reading(reading.deviceId(), reading.timestamp().toEpochMilli(), names, values);
+            target.reading(JsonDecoder.decode(value));
           } else {
             IsdLiteDecoder.decode(value, line);
             target.reading(line.deviceId(), line.epochMilli(), line.names(), line.values());
