@@ -19,6 +19,12 @@ public final class HttpServer {
 
   public static CompletionStage<ServerBinding> start(
       ActorSystem<?> system, HttpSettings settings, Route routes) {
+    return start(system, settings, routes, null);
+  }
+
+  /** {@code routes}, behind {@code reads} (if any) for the device reads it answers. */
+  public static CompletionStage<ServerBinding> start(
+      ActorSystem<?> system, HttpSettings settings, Route routes, DeviceReads reads) {
     RequestMeters meters =
         new RequestMeters(NodeMetrics.get(system).registry(), ApiRoutes.ENDPOINTS);
     ServerBuilder server = Http.get(system).newServerAt(settings.iface(), settings.port());
@@ -27,7 +33,11 @@ public final class HttpServer {
     }
     String scheme = settings.tlsDir().isPresent() ? "https" : "http";
     CompletionStage<ServerBinding> binding =
-        server.bind(meters.around(ApiErrors.seal(routes).handler(system)));
+        server.bind(
+            meters.around(
+                reads == null
+                    ? ApiErrors.seal(routes).handler(system)
+                    : reads.around(ApiErrors.seal(routes).handler(system))));
     return binding.whenComplete(
         (bound, failure) -> {
           if (failure != null) {

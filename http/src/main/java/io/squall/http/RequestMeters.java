@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +24,13 @@ final class RequestMeters {
 
   private record Template(String method, Pattern path, String route) {}
 
+  private record TimerKey(String method, String route, int status) {}
+
   private final MeterRegistry registry;
   private final List<Template> templates;
+
+  /** Each timer once: building its id on every request costs more than the request. */
+  private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
   RequestMeters(MeterRegistry registry, List<String> endpoints) {
     this.registry = registry;
@@ -64,14 +71,19 @@ final class RequestMeters {
     Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
     String method = request.method().value();
     int status = response == null ? 500 : response.status().intValue();
-    Timer.builder("http.server.requests")
-        .description("HTTP requests served, by route template and status")
-        .tag("method", method)
-        .tag("route", route(method, request.getUri().path()))
-        .tag("status", Integer.toString(status))
-        .publishPercentileHistogram()
-        .maximumExpectedValue(Duration.ofSeconds(30))
-        .register(registry)
+    String route = route(method, request.getUri().path());
+    timers
+        .computeIfAbsent(
+            new TimerKey(method, route, status),
+            key ->
+                Timer.builder("http.server.requests")
+                    .description("HTTP requests served, by route template and status")
+                    .tag("method", method)
+                    .tag("route", route)
+                    .tag("status", Integer.toString(status))
+                    .publishPercentileHistogram()
+                    .maximumExpectedValue(Duration.ofSeconds(30))
+                    .register(registry))
         .record(took);
     if (access.isInfoEnabled()) {
       access.info(

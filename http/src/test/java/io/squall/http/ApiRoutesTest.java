@@ -150,8 +150,10 @@ class ApiRoutesTest {
     return new ProjectionVersions.State(1, java.util.OptionalInt.empty(), false);
   }
 
-  /** Two days of temperature for the station, whatever is asked. */
-  private static class FixedRepository implements AggregatesRepository {
+  /**
+   * Two days of temperature for the station, whatever is asked (DeviceReadsTest reads them too).
+   */
+  static class FixedRepository implements AggregatesRepository {
     @Override
     public CompletionStage<Map<Period, PeriodRow>> load(
         int version, String deviceId, Collection<Period> periods) {

@@ -17,6 +17,7 @@ import akka.stream.alpakka.cassandra.javadsl.CassandraSessionRegistry;
 import com.typesafe.config.Config;
 import io.squall.http.ApiRoutes;
 import io.squall.http.DashboardRoutes;
+import io.squall.http.DeviceReads;
 import io.squall.http.HttpServer;
 import io.squall.persistence.DeviceProjection;
 import io.squall.persistence.PauseGuard;
@@ -94,7 +95,12 @@ public final class Main {
             concat(
                 DashboardRoutes.create(),
                 ApiRoutes.create(
-                    system, settings.http(), settings.ingest(), health, ingestion, aggregates)));
+                    system, settings.http(), settings.ingest(), health, ingestion, aggregates)),
+            new DeviceReads(
+                system,
+                settings.http(),
+                ingestion,
+                aggregates.thenApply(AggregatesProjection::aggregates)));
     Node node = new Node(http, ingestion, aggregates);
     NodeReadiness.register(system, node, health);
     return node;

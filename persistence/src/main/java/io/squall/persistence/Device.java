@@ -4,6 +4,8 @@ import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.PreRestart;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -388,6 +390,7 @@ public final class Device
   private final ActorContext<Command> actor;
   private final DeviceProjection.Writer rows;
   private final Runnable passivate;
+  private final LiveStates liveStates;
   // Of this incarnation only: whether rows are being written (commands wait), and the event its
   // first recovery replayed last. After a failed journal write Akka recovers again with this same
   // object, having applied the event that was never written: from then on the last event is read
@@ -411,6 +414,7 @@ public final class Device
     this.actor = actor;
     this.rows = rows.writer(deviceId);
     this.passivate = passivate;
+    this.liveStates = LiveStates.get(actor.getSystem());
     actor.getLog().debug("Device {} starting", deviceId);
   }
 
@@ -450,6 +454,9 @@ public final class Device
 
   private ReplyEffect<Event, State> onRowsWritten(State state, RowsWritten written) {
     writingRows = false;
+    if (state.readings() > 0) {
+      liveStates.publish(state.summary(deviceId));
+    }
     written.reply().run();
     return Effect().noReply().thenUnstashAll();
   }
@@ -463,6 +470,7 @@ public final class Device
   }
 
   private ReplyEffect<Event, State> onRecord(State state, Record command) {
+    liveStates.recording(deviceId);
     Origin origin = command.origin();
     Readings readings = command.readings();
     boolean fromKafka = origin.fromKafka();
@@ -544,6 +552,7 @@ public final class Device
   private ReplyEffect<Event, State> onGetState(State state, GetState command) {
     StatusReply<Summary> answer = StatusReply.success(state.summary(deviceId));
     if (state.readings() == 0) {
+      liveStates.markNeverRecorded(deviceId);
       // Nobody keeps an entity alive for a device that does not exist.
       return Effect()
           .none()
@@ -585,6 +594,8 @@ public final class Device
                     () -> {});
               }
             })
+        .onSignal(PostStop.class, (state, stopped) -> liveStates.remove(deviceId))
+        .onSignal(PreRestart.class, (state, restarting) -> liveStates.remove(deviceId))
         .build();
   }
 

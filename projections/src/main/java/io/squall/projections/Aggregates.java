@@ -3,12 +3,16 @@ package io.squall.projections;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.IntStream;
 
 /** What the API reads: aggregates of the version that serves reads, and top-K days. */
 public final class Aggregates {
@@ -19,11 +23,21 @@ public final class Aggregates {
 
   private final AggregatesRepository repository;
   private final Supplier<ProjectionVersions.State> versions;
+  private final RowCache cache;
 
   /** Reads from {@code repository}, always the version that serves in {@code versions}. */
   public Aggregates(AggregatesRepository repository, Supplier<ProjectionVersions.State> versions) {
+    this(repository, versions, null);
+  }
+
+  /** Reads rows from {@code cache} where it knows them all, from {@code repository} otherwise. */
+  Aggregates(
+      AggregatesRepository repository,
+      Supplier<ProjectionVersions.State> versions,
+      RowCache cache) {
     this.repository = repository;
     this.versions = versions;
+    this.cache = cache;
   }
 
   /** A daily figure that ranks days. */
@@ -64,16 +78,58 @@ public final class Aggregates {
   public CompletionStage<List<AggregateRow>> daily(
       String deviceId, String metric, LocalDate from, LocalDate to) {
     ProjectionVersions.State state = versions.get();
-    return state.legacy()
-        ? repository.dailyOfEarlierLayout(state.current(), deviceId, metric, from, to)
-        : repository.daily(state.current(), deviceId, metric, from, to);
+    if (state.legacy()) {
+      return repository.dailyOfEarlierLayout(state.current(), deviceId, metric, from, to);
+    }
+    if (cache == null) {
+      return repository.daily(state.current(), deviceId, metric, from, to);
+    }
+    List<Period.Day> days = from.datesUntil(to.plusDays(1)).map(Period.Day::new).toList();
+    return rows(state.current(), deviceId, days).thenApply(r -> figures(deviceId, metric, r));
   }
 
   public CompletionStage<List<AggregateRow>> monthly(String deviceId, String metric, int year) {
     ProjectionVersions.State state = versions.get();
-    return state.legacy()
-        ? repository.monthlyOfEarlierLayout(state.current(), deviceId, metric, year)
-        : repository.monthly(state.current(), deviceId, metric, year);
+    if (state.legacy()) {
+      return repository.monthlyOfEarlierLayout(state.current(), deviceId, metric, year);
+    }
+    if (cache == null) {
+      return repository.monthly(state.current(), deviceId, metric, year);
+    }
+    List<Period.Month> months =
+        IntStream.rangeClosed(1, 12)
+            .mapToObj(m -> new Period.Month(YearMonth.of(year, m)))
+            .toList();
+    return rows(state.current(), deviceId, months).thenApply(r -> figures(deviceId, metric, r));
+  }
+
+  /** The rows of {@code periods} that exist: from the cache if it knows them all. */
+  private CompletionStage<List<PeriodRow>> rows(
+      int version, String deviceId, List<? extends Period> periods) {
+    List<PeriodRow> known = cache.rows(deviceId, version, periods);
+    if (known != null) {
+      return CompletableFuture.completedFuture(known);
+    }
+    RowCache.Fetch fetch = cache.fetching(deviceId);
+    return repository
+        .range(version, deviceId, periods)
+        .whenComplete((found, failure) -> cache.fetched(fetch, version, periods, found));
+  }
+
+  /** {@code metric}'s figures in {@code rows}, in order; rows without it are left out. */
+  private static List<AggregateRow> figures(String deviceId, String metric, List<PeriodRow> rows) {
+    List<AggregateRow> figures = new ArrayList<>(rows.size());
+    for (PeriodRow row : rows) {
+      Aggregate aggregate = row.metrics().get(metric);
+      if (aggregate != null) {
+        AggregateRow.Key key =
+            row.period() instanceof Period.Day day
+                ? new AggregateRow.Day(deviceId, metric, day.date())
+                : new AggregateRow.Month(deviceId, metric, ((Period.Month) row.period()).month());
+        figures.add(new AggregateRow(key, aggregate, row.lastSeq()));
+      }
+    }
+    return figures;
   }
 
   /**
@@ -87,6 +143,22 @@ public final class Aggregates {
     if (!Double.isFinite(value)) {
       return value;
     }
+    if (Math.abs(value) < 1e6) {
+      // nine decimals below a million: the nearest integer to value * 1e9 (whose rounding error
+      // fma gives exactly), unless value * 1e9 lies too near a half to tell without BigDecimal
+      double scaled = value * 1e9;
+      double error = Math.fma(value, 1e9, -scaled);
+      double nearest = Math.rint(scaled);
+      if (Math.abs(scaled - nearest) + Math.abs(error) < 0.5 - Math.ulp(scaled)) {
+        // as BigDecimal.doubleValue divides a nine-decimal figure; + 0.0 makes -0.0 a 0.0
+        return nearest / 1e9 + 0.0;
+      }
+    }
+    return roundedExactly(value);
+  }
+
+  /** {@link #rounded} through BigDecimal, at any magnitude. */
+  static double roundedExactly(double value) {
     BigDecimal exact = new BigDecimal(value);
     int integerDigits = exact.precision() - exact.scale();
     int decimals = Math.min(DECIMALS, SIGNIFICANT_DIGITS - integerDigits);

@@ -11,6 +11,7 @@ import akka.persistence.cassandra.query.javadsl.CassandraReadJournal;
 import akka.persistence.query.PersistenceQuery;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
 import io.squall.persistence.Device;
+import io.squall.persistence.DeviceTenure;
 import io.squall.persistence.NodeMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +40,7 @@ public final class AggregatesProjection {
   private final CassandraSession session;
   private final RowMeters meters;
   private final CassandraReadJournal journal;
+  private final RowCache cache;
 
   private AggregatesProjection(
       ActorSystem<?> system,
@@ -53,6 +55,9 @@ public final class AggregatesProjection {
     this.session = session;
     this.rebuildProgress = new RebuildProgress(session, settings.keyspace());
     this.meters = new RowMeters(NodeMetrics.get(system).registry(), Clock.systemUTC());
+    this.cache =
+        new RowCache(
+            DeviceTenure.get(system), settings.cachedRows(), NodeMetrics.get(system).registry());
     this.journal =
         PersistenceQuery.get(Adapter.toClassic(system))
             .getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier());
@@ -138,7 +143,7 @@ public final class AggregatesProjection {
   }
 
   DeviceRowsWriter.Context writerContext() {
-    return new DeviceRowsWriter.Context(repository, versions::state, journal, meters);
+    return new DeviceRowsWriter.Context(repository, versions::state, journal, meters, cache);
   }
 
   RebuildProgress rebuildProgress() {
@@ -147,7 +152,7 @@ public final class AggregatesProjection {
 
   /** Reads of the serving version. */
   public Aggregates aggregates() {
-    return new Aggregates(repository, versions::state);
+    return new Aggregates(repository, versions::state, cache);
   }
 
   /**

@@ -22,6 +22,17 @@ public interface AggregatesRepository {
       int version, String deviceId, Collection<Period> periods);
 
   /**
+   * The rows of {@code deviceId}'s {@code periods} that exist, ascending, read at LOCAL_QUORUM:
+   * {@code periods} are consecutive days, or consecutive months, ascending, so a store can read
+   * them as one range per partition.
+   */
+  default CompletionStage<List<PeriodRow>> range(
+      int version, String deviceId, List<? extends Period> periods) {
+    return load(version, deviceId, List.copyOf(periods))
+        .thenApply(found -> periods.stream().map(found::get).filter(r -> r != null).toList());
+  }
+
+  /**
    * Writes {@code rows} of {@code deviceId}, each with its {@code lastSeq} as write timestamp, in
    * batches of one partition each, kept under Cassandra's batch-size warning.
    */

@@ -40,7 +40,8 @@ final class DeviceRowsWriter {
       AggregatesRepository repository,
       Supplier<ProjectionVersions.State> versions,
       CurrentEventsByPersistenceIdQuery journal,
-      RowMeters meters) {}
+      RowMeters meters,
+      RowCache cache) {}
 
   private final ActorSystem<?> system;
   private final String deviceId;
@@ -216,8 +217,7 @@ final class DeviceRowsWriter {
           }
           after.put(period, next);
         });
-    return repository
-        .save(version, deviceId, changed)
+    return save(version, changed)
         .thenApply(
             d -> {
               projection.meters().written(version, 1, changed.size());
@@ -372,8 +372,7 @@ final class DeviceRowsWriter {
               }
               List<PeriodRow> changed = dirty.stream().map(rows::get).toList();
               dirty.clear();
-              return repository
-                  .save(version, deviceId, changed)
+              return save(version, changed)
                   .thenApply(
                       d -> {
                         projection.meters().written(version, envelopes.size(), changed.size());
@@ -416,6 +415,20 @@ final class DeviceRowsWriter {
             d -> {
               cache.remove(version);
               return d;
+            });
+  }
+
+  /** Writes {@code rows}, then tells the node's cache what the table holds. */
+  private CompletionStage<Done> save(int version, List<PeriodRow> rows) {
+    return repository
+        .save(version, deviceId, rows)
+        .whenComplete(
+            (d, failure) -> {
+              if (failure == null) {
+                projection.cache().written(deviceId, version, rows);
+              } else {
+                projection.cache().failed(deviceId, version, rows);
+              }
             });
   }
 

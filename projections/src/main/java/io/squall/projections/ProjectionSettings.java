@@ -13,7 +13,8 @@ public record ProjectionSettings(
     Duration versionCheckInterval,
     Duration dropRetiredAfter,
     int rebuildParallelism,
-    Duration rebuildDeviceTimeout) {
+    Duration rebuildDeviceTimeout,
+    long cachedRows) {
   private static final String PATH = "squall.projections";
 
   public static ProjectionSettings create(Config config) {
@@ -30,7 +31,8 @@ public record ProjectionSettings(
         positiveDuration(projections, "version-check-interval"),
         projections.getDuration("drop-retired-after"),
         positive(projections, "rebuild-parallelism"),
-        positiveDuration(projections, "rebuild-device-timeout"));
+        positiveDuration(projections, "rebuild-device-timeout"),
+        positive(projections, "cached-rows"));
   }
 
   private static int positive(Config projections, String key) {

@@ -78,4 +78,24 @@ class AggregatesTest {
             new Aggregates.Ranked(LocalDate.parse("2008-01-05"), -4e11)),
         top);
   }
+
+  @Test
+  void shouldRoundQuicklyAsBigDecimalDoes() {
+    assertEquals(Double.doubleToLongBits(0.0), Double.doubleToLongBits(Aggregates.rounded(-1e-12)));
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    for (int i = 0; i < 2_000_000; i++) {
+      double value =
+          switch (i % 5) {
+            case 0 -> random.nextDouble(-1e6, 1e6);
+            case 1 -> random.nextDouble(-100, 100);
+            case 2 -> random.nextInt(-100_000, 100_000) / 10.0 * random.nextInt(1, 50) / 7.0;
+            case 3 -> random.nextInt(-1_000_000, 1_000_000) / 1024.0; // ties at the 10th decimal
+            default -> random.nextDouble() * Math.pow(10, random.nextInt(-15, 8));
+          };
+      assertEquals(
+          Double.doubleToLongBits(Aggregates.roundedExactly(value)),
+          Double.doubleToLongBits(Aggregates.rounded(value)),
+          "rounded(" + value + ")");
+    }
+  }
 }

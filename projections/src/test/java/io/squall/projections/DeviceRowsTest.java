@@ -17,6 +17,7 @@ import com.typesafe.config.Config;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.squall.persistence.Device;
 import io.squall.persistence.DeviceSettings;
+import io.squall.persistence.DeviceTenure;
 import io.squall.persistence.Reading;
 import io.squall.persistence.testing.InMemoryPersistence;
 import java.time.Clock;
@@ -86,7 +87,8 @@ class DeviceRowsTest {
               journalQueries.incrementAndGet();
               return journal.currentEventsByPersistenceId(persistenceId, from, to);
             },
-            new RowMeters(new SimpleMeterRegistry(), Clock.systemUTC()));
+            new RowMeters(new SimpleMeterRegistry(), Clock.systemUTC()),
+            new RowCache(DeviceTenure.get(testKit.system()), 10_000, new SimpleMeterRegistry()));
     id = "station-" + ++devices;
     device = spawn();
   }

@@ -12,6 +12,7 @@ import akka.util.Timeout;
 import io.squall.persistence.Device;
 import io.squall.persistence.DeviceProjection;
 import io.squall.persistence.DeviceSettings;
+import io.squall.persistence.DeviceTenure;
 import io.squall.persistence.NodeMetrics;
 import java.time.Duration;
 import java.util.List;
@@ -69,6 +70,7 @@ public final class DeviceSharding {
                         settings.topic(), TIMEOUT, consumerSettings(system, settings)))
         .thenApply(
             extractor -> {
+              DeviceTenure.get(system).partitionsBy(id -> Integer.parseInt(extractor.shardId(id)));
               ClusterSharding.get(system)
                   .init(
                       Device.entity(deviceSettings, rows)

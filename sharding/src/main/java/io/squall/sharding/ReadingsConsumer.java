@@ -4,12 +4,16 @@ import akka.Done;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.Adapter;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.kafka.CommitterSettings;
 import akka.kafka.ConsumerMessage;
 import akka.kafka.ConsumerRebalanceEvent;
 import akka.kafka.ConsumerSettings;
 import akka.kafka.Subscriptions;
+import akka.kafka.TopicPartitionsAssigned;
+import akka.kafka.TopicPartitionsRevoked;
 import akka.kafka.cluster.sharding.KafkaClusterSharding;
 import akka.kafka.javadsl.Committer;
 import akka.kafka.javadsl.Consumer;
@@ -21,16 +25,20 @@ import akka.stream.javadsl.RestartSource;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import io.squall.persistence.Device;
+import io.squall.persistence.DeviceTenure;
 import io.squall.persistence.NodeMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * This node's consumer of the readings topic: decode, group each batch by device, ask the devices'
@@ -68,7 +76,9 @@ public final class ReadingsConsumer {
             system,
             DeviceSharding.consumerSettings(system, settings),
             NodeMetrics.get(system).registry());
-    this.rebalanceListener = KafkaClusterSharding.get(system).rebalanceListener(Device.ENTITY_KEY);
+    this.rebalanceListener =
+        reportingTenure(
+            system, KafkaClusterSharding.get(system).rebalanceListener(Device.ENTITY_KEY));
     this.deadLetters = new DeadLetters(system, settings);
     this.decoder =
         new BatchDecoder(settings.format(), settings.deadLetterTopic(), stats, deadLetters::send);
@@ -125,6 +135,32 @@ public final class ReadingsConsumer {
         .completeOnTimeout(Map.of(), 2, TimeUnit.SECONDS)
         .thenApply(KafkaConsumerMetrics::lag)
         .exceptionally(failure -> Map.of());
+  }
+
+  /**
+   * {@code sharding}, told of each partition move only after {@link DeviceTenure} was: what the
+   * node keeps in memory of its devices' rows is forgotten before their shards move.
+   */
+  private static ActorRef<ConsumerRebalanceEvent> reportingTenure(
+      ActorSystem<?> system, ActorRef<ConsumerRebalanceEvent> sharding) {
+    DeviceTenure tenure = DeviceTenure.get(system);
+    return system.systemActorOf(
+        Behaviors.receiveMessage(
+            (ConsumerRebalanceEvent event) -> {
+              if (event instanceof TopicPartitionsAssigned assigned) {
+                tenure.assigned(numbers(assigned.topicPartitions()));
+              } else if (event instanceof TopicPartitionsRevoked revoked) {
+                tenure.revoked(numbers(revoked.topicPartitions()));
+              }
+              sharding.tell(event);
+              return Behaviors.same();
+            }),
+        "device-tenure-" + UUID.randomUUID(),
+        Props.empty());
+  }
+
+  private static List<Integer> numbers(scala.collection.immutable.Set<TopicPartition> partitions) {
+    return CollectionConverters.asJava(partitions).stream().map(TopicPartition::partition).toList();
   }
 
   /** Completes when the consumer stopped for good (drained at shutdown). */

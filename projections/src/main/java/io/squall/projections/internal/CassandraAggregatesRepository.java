@@ -154,6 +154,30 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
   }
 
   @Override
+  public CompletionStage<List<PeriodRow>> range(
+      int version, String deviceId, List<? extends Period> periods) {
+    if (periods.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    Period first = periods.get(0);
+    Period last = periods.get(periods.size() - 1);
+    return statements(version)
+        .thenCompose(
+            s -> {
+              List<CompletionStage<List<Row>>> years = new ArrayList<>();
+              for (int year = first.year(); year <= last.year(); year++) {
+                years.add(
+                    session.selectAll(
+                        quorum(
+                            s.range()
+                                .bind(deviceId, year, first.kind(), first.key(), last.key()))));
+              }
+              return all(years);
+            })
+        .thenApply(perYear -> perYear.stream().flatMap(List::stream).map(r -> row(r)).toList());
+  }
+
+  @Override
   public CompletionStage<Done> save(int version, String deviceId, Collection<PeriodRow> rows) {
     if (rows.isEmpty()) {
       return CompletableFuture.completedFuture(Done.getInstance());
