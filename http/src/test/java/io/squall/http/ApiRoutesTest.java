@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpMethods;
@@ -13,13 +12,10 @@ import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.headers.Authorization;
 import akka.http.javadsl.server.Route;
-import akka.persistence.testkit.PersistenceTestKitPlugin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.squall.persistence.Device;
 import io.squall.persistence.DeviceProjection;
-import io.squall.persistence.Reading;
 import io.squall.projections.Aggregate;
 import io.squall.projections.AggregateRow;
 import io.squall.projections.Aggregates;
@@ -30,7 +26,6 @@ import io.squall.projections.PeriodRow;
 import io.squall.projections.ProjectionVersions;
 import io.squall.sharding.IngestSettings;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.Collection;
@@ -67,35 +62,13 @@ class ApiRoutesTest {
   @BeforeAll
   static void start() throws Exception {
     config =
-        RouteTesting.clusterConfig(
-                "squall.http.max-body = 2KiB",
-                "akka.actor.testkit.typed.throw-on-shutdown-timeout = off")
-            .withFallback(PersistenceTestKitPlugin.getInstance().config())
-            .withFallback(akka.persistence.testkit.PersistenceTestKitSnapshotPlugin.config())
-            .withFallback(ConfigFactory.parseResources("serialization.conf"))
-            .withFallback(ConfigFactory.parseResources("persistence.conf"))
-            .withFallback(ConfigFactory.parseResources("kafka.conf"))
-            .withFallback(ConfigFactory.parseResources("http.conf"))
-            .withFallback(ConfigFactory.load())
-            .resolve();
+        RouteTesting.devicesConfig(
+            "squall.http.max-body = 2KiB",
+            "akka.actor.testkit.typed.throw-on-shutdown-timeout = off");
     testKit = ActorTestKit.create("ApiRoutesTest", config);
     io.squall.persistence.testing.LocalInfra.joinSelf(testKit.system());
     Device.init(testKit.system(), DeviceProjection.NONE);
-    ClusterSharding.get(testKit.system())
-        .entityRefFor(Device.ENTITY_KEY, STATION)
-        .<Device.Recorded>askWithStatus(
-            replyTo ->
-                new Device.Record(
-                    List.of(
-                        new Reading(
-                            STATION,
-                            Instant.parse("2008-01-01T00:00:00Z"),
-                            Map.of("temperature", 5.0))),
-                    Device.Origin.NONE,
-                    replyTo),
-            Duration.ofSeconds(30))
-        .toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
+    RouteTesting.recordOneReading(testKit.system(), STATION);
 
     HttpSettings http = HttpSettings.create(config);
     IngestSettings ingest = IngestSettings.create(config);

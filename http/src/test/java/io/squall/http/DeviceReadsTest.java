@@ -3,26 +3,19 @@ package io.squall.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import akka.japi.function.Function;
-import akka.persistence.testkit.PersistenceTestKitPlugin;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.squall.persistence.Device;
 import io.squall.persistence.DeviceProjection;
 import io.squall.persistence.DeviceTenure;
-import io.squall.persistence.Reading;
 import io.squall.projections.Aggregates;
 import io.squall.projections.ProjectionVersions;
 import io.squall.sharding.IngestSettings;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -45,36 +38,14 @@ class DeviceReadsTest {
   @BeforeAll
   static void start() throws Exception {
     Config config =
-        RouteTesting.clusterConfig("akka.actor.testkit.typed.throw-on-shutdown-timeout = off")
-            .withFallback(PersistenceTestKitPlugin.getInstance().config())
-            .withFallback(akka.persistence.testkit.PersistenceTestKitSnapshotPlugin.config())
-            .withFallback(ConfigFactory.parseResources("serialization.conf"))
-            .withFallback(ConfigFactory.parseResources("persistence.conf"))
-            .withFallback(ConfigFactory.parseResources("kafka.conf"))
-            .withFallback(ConfigFactory.parseResources("http.conf"))
-            .withFallback(ConfigFactory.load())
-            .resolve();
+        RouteTesting.devicesConfig("akka.actor.testkit.typed.throw-on-shutdown-timeout = off");
     testKit = ActorTestKit.create("DeviceReadsTest", config);
     io.squall.persistence.testing.LocalInfra.joinSelf(testKit.system());
     // this node consumes every device's partition
     DeviceTenure.get(testKit.system()).partitionsBy(id -> 0);
     DeviceTenure.get(testKit.system()).assigned(List.of(0));
     Device.init(testKit.system(), DeviceProjection.NONE);
-    ClusterSharding.get(testKit.system())
-        .entityRefFor(Device.ENTITY_KEY, STATION)
-        .<Device.Recorded>askWithStatus(
-            replyTo ->
-                new Device.Record(
-                    List.of(
-                        new Reading(
-                            STATION,
-                            Instant.parse("2008-01-01T00:00:00Z"),
-                            Map.of("temperature", 5.0))),
-                    Device.Origin.NONE,
-                    replyTo),
-            Duration.ofSeconds(30))
-        .toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
+    RouteTesting.recordOneReading(testKit.system(), STATION);
     HttpSettings http = HttpSettings.create(config);
     CompletionStage<Aggregates> aggregates =
         CompletableFuture.completedFuture(

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.time.YearMonth;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -85,7 +84,8 @@ public final class Aggregates {
       return repository.daily(state.current(), deviceId, metric, from, to);
     }
     List<Period.Day> days = from.datesUntil(to.plusDays(1)).map(Period.Day::new).toList();
-    return rows(state.current(), deviceId, days).thenApply(r -> figures(deviceId, metric, r));
+    return rows(state.current(), deviceId, days)
+        .thenApply(r -> PeriodRow.figures(deviceId, metric, r));
   }
 
   public CompletionStage<List<AggregateRow>> monthly(String deviceId, String metric, int year) {
@@ -100,7 +100,8 @@ public final class Aggregates {
         IntStream.rangeClosed(1, 12)
             .mapToObj(m -> new Period.Month(YearMonth.of(year, m)))
             .toList();
-    return rows(state.current(), deviceId, months).thenApply(r -> figures(deviceId, metric, r));
+    return rows(state.current(), deviceId, months)
+        .thenApply(r -> PeriodRow.figures(deviceId, metric, r));
   }
 
   /** The rows of {@code periods} that exist: from the cache if it knows them all. */
@@ -114,22 +115,6 @@ public final class Aggregates {
     return repository
         .range(version, deviceId, periods)
         .whenComplete((found, failure) -> cache.fetched(fetch, version, periods, found));
-  }
-
-  /** {@code metric}'s figures in {@code rows}, in order; rows without it are left out. */
-  private static List<AggregateRow> figures(String deviceId, String metric, List<PeriodRow> rows) {
-    List<AggregateRow> figures = new ArrayList<>(rows.size());
-    for (PeriodRow row : rows) {
-      Aggregate aggregate = row.metrics().get(metric);
-      if (aggregate != null) {
-        AggregateRow.Key key =
-            row.period() instanceof Period.Day day
-                ? new AggregateRow.Day(deviceId, metric, day.date())
-                : new AggregateRow.Month(deviceId, metric, ((Period.Month) row.period()).month());
-        figures.add(new AggregateRow(key, aggregate, row.lastSeq()));
-      }
-    }
-    return figures;
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.squall.projections;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,5 +33,24 @@ public record PeriodRow(Period period, Map<String, Aggregate> metrics, long last
     Map<String, Aggregate> merged = new HashMap<>(metrics);
     contribution.forEach((metric, aggregate) -> merged.merge(metric, aggregate, Aggregate::plus));
     return new PeriodRow(period, merged, sequenceNr);
+  }
+
+  /**
+   * {@code metric}'s figures in {@code rows} of {@code deviceId}, as the API reads them, in their
+   * order; rows without the metric are left out.
+   */
+  public static List<AggregateRow> figures(String deviceId, String metric, List<PeriodRow> rows) {
+    List<AggregateRow> figures = new ArrayList<>(rows.size());
+    for (PeriodRow row : rows) {
+      Aggregate aggregate = row.metrics().get(metric);
+      if (aggregate != null) {
+        AggregateRow.Key key =
+            row.period() instanceof Period.Day day
+                ? new AggregateRow.Day(deviceId, metric, day.date())
+                : new AggregateRow.Month(deviceId, metric, ((Period.Month) row.period()).month());
+        figures.add(new AggregateRow(key, aggregate, row.lastSeq()));
+      }
+    }
+    return figures;
   }
 }

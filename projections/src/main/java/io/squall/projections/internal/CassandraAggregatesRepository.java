@@ -287,21 +287,9 @@ public final class CassandraAggregatesRepository implements AggregatesRepository
   /** The rows' figures of {@code metric}, as the API reads them, in order. */
   private static List<AggregateRow> metricRows(
       String deviceId, String metric, List<List<Row>> partitions) {
-    List<AggregateRow> result = new ArrayList<>();
-    for (List<Row> rows : partitions) {
-      for (Row r : rows) {
-        PeriodRow row = row(r);
-        Aggregate aggregate = row.metrics().get(metric);
-        if (aggregate != null) {
-          AggregateRow.Key key =
-              row.period() instanceof Period.Day day
-                  ? new AggregateRow.Day(deviceId, metric, day.date())
-                  : new AggregateRow.Month(deviceId, metric, ((Period.Month) row.period()).month());
-          result.add(new AggregateRow(key, aggregate, row.lastSeq()));
-        }
-      }
-    }
-    return result;
+    List<PeriodRow> rows = new ArrayList<>();
+    partitions.forEach(partition -> partition.forEach(r -> rows.add(row(r))));
+    return PeriodRow.figures(deviceId, metric, rows);
   }
 
   @Override
