@@ -85,13 +85,7 @@ class DeviceReadsTest {
   }
 
   private static String body(HttpResponse response) throws Exception {
-    return response
-        .entity()
-        .toStrict(5_000, testKit.system())
-        .toCompletableFuture()
-        .get(5, TimeUnit.SECONDS)
-        .getData()
-        .utf8String();
+    return RouteTesting.text(response, testKit.system());
   }
 
   /** What the reads answer by themselves: the routes behind them are out of order. */

@@ -69,13 +69,17 @@ final class RouteTesting {
   }
 
   static JsonNode json(HttpResponse response, ActorSystem<?> system) throws Exception {
-    return JsonSupport.MAPPER.readTree(
-        response
-            .entity()
-            .toStrict(5_000, system)
-            .toCompletableFuture()
-            .get(5, TimeUnit.SECONDS)
-            .getData()
-            .utf8String());
+    return JsonSupport.MAPPER.readTree(text(response, system));
+  }
+
+  /** The whole body of {@code response}, as UTF-8. */
+  static String text(HttpResponse response, ActorSystem<?> system) throws Exception {
+    return response
+        .entity()
+        .toStrict(5_000, system)
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS)
+        .getData()
+        .utf8String();
   }
 }

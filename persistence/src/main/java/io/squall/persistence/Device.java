@@ -470,7 +470,10 @@ public final class Device
   }
 
   private ReplyEffect<Event, State> onRecord(State state, Record command) {
-    liveStates.recording(deviceId);
+    if (state.readings() == 0) {
+      // only a device with no reading yet can be marked as one that never recorded
+      liveStates.recording(deviceId);
+    }
     Origin origin = command.origin();
     Readings readings = command.readings();
     boolean fromKafka = origin.fromKafka();
