@@ -30,7 +30,7 @@ public final class LiveStates implements Extension {
 
   private final ConcurrentHashMap<String, Device.Summary> states = new ConcurrentHashMap<>();
   private final Cache<String, Boolean> neverRecorded =
-      Caffeine.newBuilder().maximumSize(NEVER_RECORDED_KEPT).build();
+      Caffeine.newBuilder().maximumSize(NEVER_RECORDED_KEPT).executor(Runnable::run).build();
   private final DeviceTenure tenure;
 
   private LiveStates(DeviceTenure tenure) {

@@ -39,10 +39,15 @@ final class RowCache {
   /** A read asking Cassandra: what it fetched is kept but for the periods written meanwhile. */
   record Fetch(String deviceId, Writes device) {}
 
+  /**
+   * Caffeine's upkeep runs on the writing thread, not on the JDK's common pool, where Akka's Java
+   * API runs the devices' continuations.
+   */
   RowCache(DeviceTenure tenure, long maxRows, MeterRegistry registry) {
     this.tenure = tenure;
-    this.rows = Caffeine.newBuilder().maximumSize(maxRows).recordStats().build();
-    this.devices = Caffeine.newBuilder().maximumSize(maxRows).build();
+    this.rows =
+        Caffeine.newBuilder().maximumSize(maxRows).executor(Runnable::run).recordStats().build();
+    this.devices = Caffeine.newBuilder().maximumSize(maxRows).executor(Runnable::run).build();
     CaffeineCacheMetrics.monitor(registry, rows, "squall_rows");
     tenure.onChange(this::forget);
   }
