@@ -1,6 +1,10 @@
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +16,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Answers whether a local server really serves: exit 0 when Kafka accepted a produce or Cassandra
  * answered a CQL query, 1 otherwise. Run by bin/infra with Java's source launcher; Cassandra's
- * username and password follow the address when it authenticates.
+ * username and password follow the address when it authenticates, and {@code -Dsquall.probe.tls}
+ * names bin/infra's TLS directory when it speaks TLS (the probe shows the client certificate).
  */
 public class Probe {
   public static void main(String[] args) throws Exception {
@@ -56,7 +64,8 @@ public class Probe {
     }
   }
 
-  private static void probeCassandra(String address, String username, String password) {
+  private static void probeCassandra(String address, String username, String password)
+      throws Exception {
     String[] hostPort = address.split(":");
     CqlSessionBuilder builder =
         CqlSession.builder()
@@ -65,8 +74,32 @@ public class Probe {
     if (username != null) {
       builder = builder.withAuthCredentials(username, password);
     }
+    String tls = System.getProperty("squall.probe.tls");
+    if (tls != null) {
+      builder = builder.withSslContext(sslContext(Path.of(tls)));
+    }
     try (CqlSession session = builder.build()) {
       session.execute("SELECT release_version FROM system.local").one();
     }
+  }
+
+  private static SSLContext sslContext(Path dir) throws Exception {
+    char[] password = "squall-tls".toCharArray();
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(store(dir.resolve("client.p12"), password), password);
+    TrustManagerFactory trust =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store(dir.resolve("truststore.p12"), password));
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+    return context;
+  }
+
+  private static KeyStore store(Path file, char[] password) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(file)) {
+      store.load(in, password);
+    }
+    return store;
   }
 }

@@ -30,9 +30,15 @@ final class DependencyHealth implements Health {
   private final KafkaClientSettings kafkaClient;
   private final Admin kafka;
   private final CassandraSession cassandra;
+  private final CassandraDiagnosis diagnosis;
 
-  DependencyHealth(ActorSystem<?> system, KafkaClientSettings kafkaClient, Duration timeout) {
+  DependencyHealth(
+      ActorSystem<?> system,
+      KafkaClientSettings kafkaClient,
+      CassandraDiagnosis diagnosis,
+      Duration timeout) {
     this.system = system;
+    this.diagnosis = diagnosis;
     this.timeout = timeout;
     this.kafkaClient = kafkaClient;
     this.kafka = KafkaClients.get(system).admin();
@@ -85,11 +91,15 @@ final class DependencyHealth implements Health {
                         "Cassandra " + row.map(r -> r.getString(0)).orElse("(unknown version)")));
     List<String> contactPoints =
         system.settings().config().getStringList("datastax-java-driver.basic.contact-points");
+    // a session refused at its first connection retries forever: only a diagnosis tells why
     return guarded(
         "cassandra",
         "no contact point answered a CQL query",
         answer,
-        failure -> CassandraSecurity.refusal(failure, contactPoints));
+        failure ->
+            failure instanceof TimeoutException
+                ? diagnosis.latest()
+                : CassandraSecurity.refusal(failure, contactPoints));
   }
 
   private Component cluster() {
@@ -115,11 +125,13 @@ final class DependencyHealth implements Health {
         failure -> {
           Throwable cause = unwrap(failure);
           String detail =
-              cause instanceof TimeoutException
-                  ? timeoutDetail + " within " + timeout.toMillis() + " ms"
-                  : refusal
-                      .apply(cause)
-                      .orElse(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+              refusal
+                  .apply(cause)
+                  .orElseGet(
+                      () ->
+                          cause instanceof TimeoutException
+                              ? timeoutDetail + " within " + timeout.toMillis() + " ms"
+                              : cause.getClass().getSimpleName() + ": " + cause.getMessage());
           return new Component(name, false, detail);
         };
     return answer

@@ -19,6 +19,7 @@ import io.squall.http.ApiRoutes;
 import io.squall.http.DashboardRoutes;
 import io.squall.http.DeviceReads;
 import io.squall.http.HttpServer;
+import io.squall.persistence.CassandraSecurity;
 import io.squall.persistence.DeviceProjection;
 import io.squall.persistence.PauseGuard;
 import io.squall.projections.AggregatesProjection;
@@ -28,6 +29,7 @@ import io.squall.projections.internal.CassandraAggregatesRepository;
 import io.squall.sharding.DeviceSharding;
 import io.squall.sharding.IngestSettings;
 import io.squall.sharding.ReadingsConsumer;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -83,9 +85,12 @@ public final class Main {
     PauseGuard.get(system);
     Prometheus.get(system);
     joinCluster(system, settings);
+    CassandraDiagnosis cassandra = new CassandraDiagnosis(system.settings().config());
     DependencyHealth health =
-        new DependencyHealth(system, settings.ingest().kafka(), settings.http().healthTimeout());
+        new DependencyHealth(
+            system, settings.ingest().kafka(), cassandra, settings.http().healthTimeout());
     CompletionStage<AggregatesProjection> aggregates = startProjection(system, settings);
+    cassandra.logUntil(system, aggregates, "the aggregate tables on Cassandra");
     CompletionStage<Optional<ReadingsConsumer>> ingestion =
         startIngestion(system, settings, DeviceRows.of(system, aggregates));
     CompletionStage<ServerBinding> http =
@@ -116,6 +121,7 @@ public final class Main {
     return Startup.retrying(
             system,
             "the device shards on Kafka at " + ingest.bootstrapServers(),
+            ingest.kafka()::refusal,
             () -> DeviceSharding.init(system, ingest, settings.device(), rows))
         .thenApply(
             ready ->
@@ -131,9 +137,12 @@ public final class Main {
         CassandraSessionRegistry.get(system).sessionFor(CassandraSessionSettings.create());
     AggregatesRepository repository =
         new CassandraAggregatesRepository(session, settings.projections().keyspace());
+    List<String> contactPoints =
+        system.settings().config().getStringList("datastax-java-driver.basic.contact-points");
     return Startup.retrying(
         system,
         "the aggregate tables on Cassandra",
+        failure -> CassandraSecurity.refusal(failure, contactPoints),
         () -> AggregatesProjection.init(system, settings.projections(), repository, session));
   }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Akka Management's readiness check of a Squall node, beside Akka's own cluster-membership check
@@ -36,20 +37,19 @@ public final class NodeReadiness implements Supplier<CompletionStage<Boolean>> {
     if (started == null) {
       return notReady("the node is still starting");
     }
+    // what the node waits for, and why: a part still starting often waits for a refusing server
     String waiting = waitingFor(started.node());
-    if (waiting != null) {
-      return notReady(waiting);
-    }
     return started
         .health()
         .check()
         .thenApply(
             report -> {
-              if (!report.up()) {
-                throw new NotReadyException(
-                    report.down().stream()
-                        .map(c -> c.name() + " is down: " + c.detail())
-                        .collect(Collectors.joining("; ")));
+              Stream<String> down =
+                  report.down().stream().map(c -> c.name() + " is down: " + c.detail());
+              String reasons =
+                  Stream.concat(Stream.ofNullable(waiting), down).collect(Collectors.joining("; "));
+              if (!reasons.isEmpty()) {
+                throw new NotReadyException(reasons);
               }
               return true;
             });

@@ -2,8 +2,10 @@ package io.squall.node;
 
 import akka.actor.typed.ActorSystem;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,16 +20,24 @@ final class Startup {
 
   private Startup() {}
 
+  /**
+   * Starts {@code what}, logging each failed attempt with what {@code explain} makes of its cause
+   * (a refusal of Squall's credentials or certificate), else the cause's own message.
+   */
   static <T> CompletionStage<T> retrying(
-      ActorSystem<?> system, String what, Supplier<CompletionStage<T>> start) {
+      ActorSystem<?> system,
+      String what,
+      Function<Throwable, Optional<String>> explain,
+      Supplier<CompletionStage<T>> start) {
     CompletableFuture<T> started = new CompletableFuture<>();
-    attempt(system, what, start, started, 1);
+    attempt(system, what, explain, start, started, 1);
     return started;
   }
 
   private static <T> void attempt(
       ActorSystem<?> system,
       String what,
+      Function<Throwable, Optional<String>> explain,
       Supplier<CompletionStage<T>> start,
       CompletableFuture<T> started,
       int attempt) {
@@ -44,13 +54,13 @@ final class Startup {
                   "Squall could not start {} (attempt {}): {}; trying again in {} s",
                   what,
                   attempt,
-                  cause.getMessage(),
+                  explain.apply(cause).orElse(cause.getMessage()),
                   RETRY.toSeconds());
               system
                   .scheduler()
                   .scheduleOnce(
                       RETRY,
-                      () -> attempt(system, what, start, started, attempt + 1),
+                      () -> attempt(system, what, explain, start, started, attempt + 1),
                       system.executionContext());
             });
   }

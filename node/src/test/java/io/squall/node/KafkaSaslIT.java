@@ -1,11 +1,13 @@
 package io.squall.node;
 
+import static io.squall.node.NodeHttp.api;
+import static io.squall.node.NodeHttp.await;
+import static io.squall.node.NodeHttp.awaitStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.squall.persistence.testing.LocalInfra;
 import io.squall.persistence.testing.NoaaFile;
@@ -17,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.Test;
  */
 class KafkaSaslIT {
   private static final String SFO = "724940:23234";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
   @Test
@@ -74,7 +74,7 @@ class KafkaSaslIT {
     try {
       String api = api(Main.init(testKit.system(), NodeSettings.create(config)));
       HttpResponse<String> answer = awaitStatus(api + "/health", 503);
-      JsonNode body = JSON.readTree(answer.body());
+      JsonNode body = NodeHttp.JSON.readTree(answer.body());
       assertEquals("DOWN", body.get("status").asText());
       String detail = body.get("detail").asText();
       assertTrue(
@@ -98,47 +98,5 @@ class KafkaSaslIT {
         "squall.kafka.client.sasl.mechanism = PLAIN",
         "squall.kafka.sasl.username = squall",
         "squall.kafka.sasl.password = \"" + password + "\"");
-  }
-
-  private static String api(Main.Node node) throws Exception {
-    int port = node.http().toCompletableFuture().get(30, TimeUnit.SECONDS).localAddress().getPort();
-    return "http://127.0.0.1:" + port + "/api/v1";
-  }
-
-  private static JsonNode await(String uri, java.util.function.Predicate<JsonNode> done)
-      throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    String last = null;
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> response = get(uri);
-      last = response.statusCode() + " " + response.body();
-      if (response.statusCode() == 200) {
-        JsonNode body = JSON.readTree(response.body());
-        if (done.test(body)) {
-          return body;
-        }
-      }
-      Thread.sleep(300);
-    }
-    throw new AssertionError(uri + " never answered as expected; last: " + last);
-  }
-
-  private static HttpResponse<String> awaitStatus(String uri, int status) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    HttpResponse<String> last = null;
-    while (System.nanoTime() < deadline) {
-      last = get(uri);
-      if (last.statusCode() == status) {
-        return last;
-      }
-      Thread.sleep(300);
-    }
-    throw new AssertionError(uri + " never answered " + status + "; last: " + last.body());
-  }
-
-  private static HttpResponse<String> get(String uri) throws Exception {
-    return CLIENT.send(
-        HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }

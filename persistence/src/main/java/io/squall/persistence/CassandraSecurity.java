@@ -1,12 +1,16 @@
 package io.squall.persistence;
 
+import akka.stream.alpakka.cassandra.DriverConfigLoaderFromConfig;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
+import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueFactory;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Switches on the driver's own authentication and TLS for every Cassandra session of Squall: its
@@ -43,35 +47,71 @@ public final class CassandraSecurity {
   }
 
   /**
-   * What a user needs to hear when {@code failure} is Cassandra refusing Squall's credentials;
-   * empty for any other failure.
+   * Why no session of {@code root}'s {@code datastax-java-driver} connects, if Cassandra refused
+   * its credentials or certificate: a throwaway session that tries each contact point once. The
+   * node's own sessions retry their first connection forever ({@code reconnect-on-init}), so to
+   * them a refusal looks like a timeout. Empty when it connects, or fails for another reason.
+   */
+  public static CompletionStage<Optional<String>> diagnose(Config root) {
+    Config driver =
+        driverConfig(root.getConfig("datastax-java-driver"), root)
+            .withValue("advanced.reconnect-on-init", ConfigValueFactory.fromAnyRef(false))
+            .withValue(
+                "advanced.metrics.factory.class",
+                ConfigValueFactory.fromAnyRef("DefaultMetricsFactory"))
+            .withValue(
+                "advanced.metrics.session.enabled", ConfigValueFactory.fromIterable(List.of()))
+            .withValue("advanced.metrics.node.enabled", ConfigValueFactory.fromIterable(List.of()));
+    List<String> contactPoints = driver.getStringList("basic.contact-points");
+    return CqlSession.builder()
+        .withConfigLoader(DriverConfigLoaderFromConfig.fromConfig(driver))
+        .buildAsync()
+        .handle(
+            (session, failure) -> {
+              if (session != null) {
+                session.closeAsync();
+                return Optional.<String>empty();
+              }
+              return refusal(failure, contactPoints);
+            });
+  }
+
+  /**
+   * What a user needs to hear when {@code failure} is Cassandra refusing Squall's credentials, or a
+   * failed TLS handshake with it; empty for any other failure.
    */
   public static Optional<String> refusal(Throwable failure, List<String> contactPoints) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      Optional<AuthenticationException> refused = authentication(cause);
-      if (refused.isPresent()) {
+    String server = "Cassandra at " + String.join(",", contactPoints);
+    List<Throwable> errors = errors(failure);
+    for (Throwable error : errors) {
+      if (error instanceof AuthenticationException refused) {
         return Optional.of(
-            "Cassandra at "
-                + String.join(",", contactPoints)
+            server
                 + " refused Squall's credentials (authentication failed: "
-                + refused.get().getMessage()
+                + refused.getMessage()
                 + ")");
       }
     }
-    return Optional.empty();
+    return errors.stream()
+        .flatMap(
+            error ->
+                TlsFailures.explain(
+                    error, server, "SQUALL_CASSANDRA_TRUSTSTORE", "SQUALL_CASSANDRA_KEYSTORE")
+                    .stream())
+        .findFirst();
   }
 
-  private static Optional<AuthenticationException> authentication(Throwable cause) {
-    if (cause instanceof AuthenticationException refused) {
-      return Optional.of(refused);
+  /** {@code failure}'s causes, and each node's errors where the driver tried several. */
+  private static List<Throwable> errors(Throwable failure) {
+    List<Throwable> errors = new ArrayList<>();
+    for (Throwable cause = failure;
+        cause != null && !errors.contains(cause);
+        cause = cause.getCause()) {
+      errors.add(cause);
+      if (cause instanceof AllNodesFailedException all) {
+        all.getAllErrors().values().forEach(errors::addAll);
+      }
     }
-    if (cause instanceof AllNodesFailedException all) {
-      return all.getAllErrors().values().stream()
-          .flatMap(List::stream)
-          .filter(AuthenticationException.class::isInstance)
-          .map(AuthenticationException.class::cast)
-          .findFirst();
-    }
-    return Optional.empty();
+    return errors;
   }
 }

@@ -4,6 +4,7 @@ import akka.kafka.ConsumerSettings;
 import akka.kafka.ProducerSettings;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.squall.persistence.TlsFailures;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 
 /**
  * What every Kafka client of Squall connects with — the consumer, the producers, the admin clients
@@ -115,10 +117,17 @@ public record KafkaClientSettings(String bootstrapServers, Map<String, String> p
 
   /**
    * What a user needs to hear when {@code failure} is Kafka refusing Squall's credentials or
-   * rights; empty for any other failure.
+   * rights, or a failed TLS handshake with it; empty for any other failure.
    */
   public Optional<String> refusal(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SslAuthenticationException) {
+        return TlsFailures.explain(
+            cause,
+            "Kafka at " + bootstrapServers,
+            "SQUALL_KAFKA_TRUSTSTORE",
+            "SQUALL_KAFKA_KEYSTORE");
+      }
       if (cause instanceof AuthenticationException) {
         return Optional.of(
             "Kafka at "

@@ -21,6 +21,19 @@ public final class LocalInfra {
     return System.getProperty("squall.kafka.sasl.bootstrap-servers", "127.0.0.1:9094");
   }
 
+  public static String kafkaTlsBootstrapServers() {
+    return System.getProperty("squall.kafka.tls.bootstrap-servers", "127.0.0.1:9095");
+  }
+
+  /**
+   * Where {@code bin/infra} keeps the local CA and certificates of the build's TLS listeners:
+   * {@code truststore.p12}, {@code client.p12}, password {@code squall-tls}.
+   */
+  public static Path tlsDir() {
+    String state = System.getenv("SQUALL_STATE_DIR");
+    return (state != null ? Path.of(state) : projectDir().resolve(".squall")).resolve("tls");
+  }
+
   public static String cassandraContactPoint() {
     return System.getProperty("squall.cassandra.contact-point", "127.0.0.1:9042");
   }
