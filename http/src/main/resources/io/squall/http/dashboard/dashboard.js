@@ -2,18 +2,58 @@
 "use strict";
 
 const API = "/api/v1";
+// The API token lives in this tab's sessionStorage only: never localStorage, the URL or the console.
+const TOKEN = "squall.api-token";
 const BUNDLED = ["724940:23234", "725030:14732", "722950:23174", "722020:12839", "725300:94846"];
 const params = new URLSearchParams(location.search);
 const devices = (params.get("devices") || BUNDLED.join(",")).split(",").filter(id => id);
-const state = { device: params.get("device") || devices[0], charts: {}, lastCounts: null };
+const state = {
+  device: params.get("device") || devices[0], charts: {}, lastCounts: null,
+  token: sessionStorage.getItem(TOKEN), tokenProblem: false
+};
+
+/** A read refused for want of a token (401) or of its read scope (403): the token field tells it. */
+class TokenProblem extends Error {}
 
 async function json(path) {
-  const response = await fetch(API + path);
-  const body = await response.json();
+  const token = state.token;
+  const response = await fetch(API + path, token ? { headers: { Authorization: "Bearer " + token } } : {});
+  const body = await response.json().catch(() => ({}));
+  if (token !== state.token) {
+    throw new TokenProblem("answered for a token no longer applied");
+  }
+  if (response.status === 401 || response.status === 403) {
+    tokenStatus(response.status === 403
+      ? "Token lacks the read scope: this token may not read this node's figures"
+      : token
+        ? "Token needed: this node does not know the token applied"
+        : "Token needed: this node's reads need an API token");
+    throw new TokenProblem(body.detail || response.statusText);
+  }
+  tokenStatus(null);
   if (!response.ok) {
     throw new Error(body.detail || response.statusText);
   }
   return body;
+}
+
+/** Shows a problem by the token field, or (with none) whether a token is applied. */
+function tokenStatus(problem) {
+  state.tokenProblem = problem !== null;
+  const status = document.getElementById("token-status");
+  status.textContent = problem ?? (state.token ? "token applied" : "");
+  status.classList.toggle("problem", state.tokenProblem);
+}
+
+function applyToken(token) {
+  state.token = token || null;
+  if (state.token) {
+    sessionStorage.setItem(TOKEN, state.token);
+  } else {
+    sessionStorage.removeItem(TOKEN);
+  }
+  document.getElementById("token").value = "";
+  load().catch(() => {});
 }
 
 function chart(id) {
@@ -23,19 +63,29 @@ function chart(id) {
   return state.charts[id];
 }
 
+function count(value) {
+  return value === undefined ? "–" : value.toLocaleString("en");
+}
+
 function fixed(value) {
   return value === undefined || value === null ? "–" : Number(value).toFixed(1);
 }
 
 async function refreshStations() {
+  const token = state.token;
   const rows = await Promise.all(devices.map(id =>
-    json("/devices/" + encodeURIComponent(id)).catch(() => ({ id, readings: 0, duplicates: 0, latest: {} }))));
+    json("/devices/" + encodeURIComponent(id)).catch(failure => failure instanceof TokenProblem
+      ? { id, latest: {} }
+      : { id, readings: 0, duplicates: 0, latest: {} })));
+  if (token !== state.token) {
+    return rows; // read for a token no longer applied: the read for the new one draws the table
+  }
   const body = document.querySelector("#stations tbody");
   body.replaceChildren(...rows.map(device => {
     const row = document.createElement("tr");
     row.dataset.device = device.id;
     row.classList.toggle("selected", device.id === state.device);
-    for (const cell of [device.id, device.readings.toLocaleString("en"), device.duplicates.toLocaleString("en"),
+    for (const cell of [device.id, count(device.readings), count(device.duplicates),
       device.last || "–", fixed(device.latest.temperature), fixed(device.latest.precipitation_1h)]) {
       const td = document.createElement("td");
       td.textContent = cell;
@@ -135,12 +185,14 @@ async function showYear() {
 async function show() {
   const error = document.getElementById("error");
   error.textContent = "";
+  delete document.body.dataset.shown;
   try {
     await Promise.all([showDaily(), showYear()]);
+    document.body.dataset.shown = state.device + " " + document.getElementById("from").value;
   } catch (failure) {
-    error.textContent = failure.message;
+    // a token problem is told once, by the token field
+    error.textContent = failure instanceof TokenProblem ? "" : failure.message;
   }
-  document.body.dataset.shown = state.device + " " + document.getElementById("from").value;
 }
 
 function select(device, last) {
@@ -158,6 +210,14 @@ function select(device, last) {
   }
 }
 
+/** The stations, the chosen one's charts and the header's figures, read again (as after a new token). */
+async function load() {
+  const rows = await refreshStations();
+  const selected = rows.find(row => row.id === state.device) || rows[0];
+  select(selected.id, selected.last);
+  refreshIngest().catch(() => {});
+}
+
 async function start() {
   document.getElementById("from").value = params.get("from") || "";
   document.getElementById("to").value = params.get("to") || "";
@@ -165,13 +225,18 @@ async function start() {
     event.preventDefault();
     show();
   });
-  const rows = await refreshStations();
-  const selected = rows.find(row => row.id === state.device) || rows[0];
-  select(selected.id, selected.last);
-  refreshIngest().catch(() => {});
+  document.getElementById("auth").addEventListener("submit", event => {
+    event.preventDefault();
+    applyToken(document.getElementById("token").value.trim());
+  });
+  document.getElementById("forget").addEventListener("click", () => applyToken(null));
+  await load();
+  // while the node refuses the token there is nothing to refresh: applying another one reads again
   setInterval(() => {
-    refreshStations().catch(() => {});
-    refreshIngest().catch(() => {});
+    if (!state.tokenProblem) {
+      refreshStations().catch(() => {});
+      refreshIngest().catch(() => {});
+    }
   }, 2000);
   window.addEventListener("resize", () => Object.values(state.charts).forEach(c => c.resize()));
 }
