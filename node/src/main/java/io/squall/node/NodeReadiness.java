@@ -4,9 +4,13 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
 import akka.actor.typed.javadsl.Adapter;
+import io.micrometer.core.instrument.Gauge;
 import io.squall.http.Health;
+import io.squall.persistence.NodeMetrics;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -19,6 +23,7 @@ import java.util.stream.Stream;
  * is not ready fails the check with what it waits for, so {@code /ready} answers 503 naming it.
  */
 public final class NodeReadiness implements Supplier<CompletionStage<Boolean>> {
+  private static final Duration EXPORT_EVERY = Duration.ofSeconds(5);
   private final Parts parts;
 
   /** Akka Management builds the check with the node's actor system. */
@@ -26,13 +31,34 @@ public final class NodeReadiness implements Supplier<CompletionStage<Boolean>> {
     this.parts = Adapter.toTyped(system).registerExtension(Parts.ID);
   }
 
-  /** Tells the readiness check of {@code system} what the node started. */
+  /**
+   * Tells the readiness check of {@code system} what the node started, and exports the check's
+   * answer, re-evaluated every {@code EXPORT_EVERY}, as {@code squall_node_ready} (1 or 0).
+   */
   static void register(ActorSystem<?> system, Main.Node node, Health health) {
-    system.registerExtension(Parts.ID).started.set(new Started(node, health));
+    Parts parts = system.registerExtension(Parts.ID);
+    parts.started.set(new Started(node, health));
+    AtomicInteger ready = new AtomicInteger();
+    Gauge.builder("squall.node.ready", ready, AtomicInteger::get)
+        .description("1 while this node passes its readiness check (GET /ready), else 0")
+        .register(NodeMetrics.get(system).registry());
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            Duration.ZERO,
+            EXPORT_EVERY,
+            () ->
+                check(parts)
+                    .whenComplete((ok, failure) -> ready.set(failure == null && ok ? 1 : 0)),
+            system.executionContext());
   }
 
   @Override
   public CompletionStage<Boolean> get() {
+    return check(parts);
+  }
+
+  private static CompletionStage<Boolean> check(Parts parts) {
     Started started = parts.started.get();
     if (started == null) {
       return notReady("the node is still starting");

@@ -3,6 +3,8 @@ package io.squall.node;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
+import akka.cluster.typed.Cluster;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -39,6 +41,11 @@ final class Prometheus implements Extension {
     new FileDescriptorMetrics().bindTo(registry);
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(registry);
+    Gauge.builder(
+            "squall.cluster.unreachable.members",
+            () -> Cluster.get(system).state().getUnreachable().size())
+        .description("Cluster members this node sees as unreachable")
+        .register(NodeMetrics.get(system).registry());
     NodeMetrics.get(system).exportTo(registry);
     system.getWhenTerminated().thenRun(gc::close);
   }
