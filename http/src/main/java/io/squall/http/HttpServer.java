@@ -28,10 +28,10 @@ public final class HttpServer {
     RequestMeters meters =
         new RequestMeters(NodeMetrics.get(system).registry(), ApiRoutes.ENDPOINTS);
     ServerBuilder server = Http.get(system).newServerAt(settings.iface(), settings.port());
-    if (settings.tlsDir().isPresent()) {
-      server = server.enableHttps(ServerTls.fromPem(settings.tlsDir().get()));
+    if (settings.tls().isPresent()) {
+      server = server.enableHttps(ServerTls.create(settings.tls().get()));
     }
-    String scheme = settings.tlsDir().isPresent() ? "https" : "http";
+    String scheme = settings.tls().isPresent() ? "https" : "http";
     CompletionStage<ServerBinding> binding =
         server.bind(
             meters.around(

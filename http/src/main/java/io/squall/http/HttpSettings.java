@@ -18,7 +18,7 @@ public record HttpSettings(
     long maxBody,
     Set<String> metrics,
     Auth auth,
-    Optional<Path> tlsDir) {
+    Optional<Tls> tls) {
   private static final String PATH = "squall.http";
 
   /**
@@ -27,6 +27,12 @@ public record HttpSettings(
    */
   public record Auth(Optional<Path> tokensFile, boolean openReads, Duration reloadInterval) {}
 
+  /**
+   * {@code squall.http.tls-dir}: HTTPS with the key and certificate there, read again when they
+   * change, at most every {@code tls-reload-interval}.
+   */
+  public record Tls(Path dir, Duration reloadInterval) {}
+
   public static HttpSettings create(Config config) {
     Config http = config.getConfig(PATH);
     int port = http.getInt("port");
@@ -34,6 +40,7 @@ public record HttpSettings(
       throw new ConfigException.BadValue(
           PATH + ".port", "must be a TCP port (0-65535), was " + port);
     }
+    Duration tlsReload = positive(http, PATH, "tls-reload-interval");
     Set<String> metrics = new LinkedHashSet<>(http.getStringList("metrics"));
     String extra = System.getenv("SQUALL_METRICS");
     if (extra != null) {
@@ -52,7 +59,7 @@ public record HttpSettings(
         http.getBytes("max-body"),
         Set.copyOf(metrics),
         auth(http.getConfig("auth")),
-        optionalPath(http.getString("tls-dir")));
+        optionalPath(http.getString("tls-dir")).map(dir -> new Tls(dir, tlsReload)));
   }
 
   private static Auth auth(Config auth) {

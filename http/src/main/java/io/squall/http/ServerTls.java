@@ -4,59 +4,61 @@ import akka.http.javadsl.ConnectionContext;
 import akka.http.javadsl.HttpsConnectionContext;
 import akka.pki.pem.DERPrivateKeyLoader;
 import akka.pki.pem.PEMDecoder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import javax.net.ssl.KeyManagerFactory;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAKey;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 
 /**
  * HTTPS for the API from PEM files laid out as a Kubernetes TLS Secret (or cert-manager's) mounts
  * them: {@code tls.key} (RSA, PKCS#1 or unencrypted PKCS#8) and {@code tls.crt} (the certificate,
- * then any intermediates).
+ * then any intermediates), read again when they change ({@link RotatingKeyManager}).
  */
 final class ServerTls {
-  private static final char[] NO_PASSWORD = new char[0];
-
   private ServerTls() {}
 
-  static HttpsConnectionContext fromPem(Path dir) {
-    Path key = dir.resolve("tls.key");
-    Path cert = dir.resolve("tls.crt");
+  /** A private key and the certificate chain whose first certificate holds its public key. */
+  record Pair(PrivateKey key, X509Certificate[] chain) {}
+
+  static HttpsConnectionContext create(HttpSettings.Tls tls) {
+    RotatingKeyManager keys = RotatingKeyManager.start(tls.dir(), tls.reloadInterval());
     try {
-      PrivateKey privateKey = DERPrivateKeyLoader.load(PEMDecoder.decode(Files.readString(key)));
-      Certificate[] chain;
-      try (InputStream in = Files.newInputStream(cert)) {
-        chain =
-            CertificateFactory.getInstance("X.509")
-                .generateCertificates(in)
-                .toArray(Certificate[]::new);
-      }
-      if (chain.length == 0) {
-        throw new IllegalArgumentException(cert + " holds no certificate");
-      }
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      store.setKeyEntry("squall", privateKey, NO_PASSWORD, chain);
-      KeyManagerFactory keys =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keys.init(store, NO_PASSWORD);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys.getKeyManagers(), null, null);
+      context.init(new KeyManager[] {keys}, null, null);
       return ConnectionContext.httpsServer(context);
-    } catch (IOException | GeneralSecurityException | RuntimeException e) {
-      throw new IllegalArgumentException(
-          "squall.http.tls-dir (SQUALL_HTTP_TLS_DIR) is "
-              + dir
-              + ", which must hold tls.key (an RSA key, PEM) and tls.crt (PEM): "
-              + e.getMessage(),
-          e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("This JVM offers no TLS context", e);
     }
+  }
+
+  /**
+   * The pair of {@code tls.key} and {@code tls.crt} as read; a key that does not match the
+   * certificate (one file renewed, not yet the other) is refused here, not at every handshake.
+   */
+  static Pair parse(byte[] keyPem, byte[] certPem) throws GeneralSecurityException {
+    PrivateKey key =
+        DERPrivateKeyLoader.load(PEMDecoder.decode(new String(keyPem, StandardCharsets.US_ASCII)));
+    X509Certificate[] chain =
+        CertificateFactory.getInstance("X.509")
+            .generateCertificates(new ByteArrayInputStream(certPem))
+            .stream()
+            .map(X509Certificate.class::cast)
+            .toArray(X509Certificate[]::new);
+    if (chain.length == 0) {
+      throw new IllegalArgumentException("tls.crt holds no certificate");
+    }
+    if (!(key instanceof RSAKey rsa)
+        || !(chain[0].getPublicKey() instanceof RSAKey certified)
+        || !rsa.getModulus().equals(certified.getModulus())) {
+      throw new IllegalArgumentException(
+          "tls.key is not the RSA key of tls.crt's certificate "
+              + chain[0].getSubjectX500Principal());
+    }
+    return new Pair(key, chain);
   }
 }

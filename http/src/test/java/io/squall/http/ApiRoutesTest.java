@@ -99,7 +99,7 @@ class ApiRoutesTest {
             http.maxBody(),
             http.metrics(),
             http.auth(),
-            http.tlsDir());
+            http.tls());
     slowRoutes =
         ApiErrors.seal(
             ApiRoutes.create(

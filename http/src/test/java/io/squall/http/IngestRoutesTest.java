@@ -56,7 +56,7 @@ class IngestRoutesTest {
             1024 * 1024,
             http.metrics(),
             http.auth(),
-            http.tlsDir());
+            http.tls());
     ApiAuth auth =
         ApiAuth.of(
             ApiTokens.parse(ApiTokens.line(TOKEN, EnumSet.of(Scope.WRITE), "loader"), "test"),
