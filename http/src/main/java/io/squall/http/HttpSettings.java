@@ -35,11 +35,7 @@ public record HttpSettings(
 
   public static HttpSettings create(Config config) {
     Config http = config.getConfig(PATH);
-    int port = http.getInt("port");
-    if (port < 0 || port > 65535) {
-      throw new ConfigException.BadValue(
-          PATH + ".port", "must be a TCP port (0-65535), was " + port);
-    }
+    int port = port(config, PATH + ".port", "SQUALL_HTTP_PORT");
     Duration tlsReload = positive(http, PATH, "tls-reload-interval");
     Set<String> metrics = new LinkedHashSet<>(http.getStringList("metrics"));
     String extra = System.getenv("SQUALL_METRICS");
@@ -60,6 +56,24 @@ public record HttpSettings(
         Set.copyOf(metrics),
         auth(http.getConfig("auth")),
         optionalPath(http.getString("tls-dir")).map(dir -> new Tls(dir, tlsReload)));
+  }
+
+  /**
+   * The TCP port at {@code path}; an error names the environment variable that sets it too, since
+   * that is where a wrong value comes from, which HOCON's own error leaves out.
+   */
+  public static int port(Config config, String path, String variable) {
+    String value = String.valueOf(config.getValue(path).unwrapped()).strip();
+    try {
+      int port = Integer.parseInt(value);
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // told below
+    }
+    throw new ConfigException.BadValue(
+        path, "must be a port number (0-65535), was \"" + value + "\" (" + variable + ")");
   }
 
   private static Auth auth(Config auth) {

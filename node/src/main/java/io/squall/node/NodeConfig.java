@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.squall.http.HttpSettings;
 import io.squall.persistence.Replication;
 import java.util.Arrays;
 import java.util.List;
@@ -51,7 +52,18 @@ public final class NodeConfig {
     result = withDataCenters(result, env);
     result = withLogLevel(result, env);
     checkLogSettings(env);
+    checkPorts(result);
     return result;
+  }
+
+  /**
+   * The ports set by environment variables, checked before the actor system starts: Akka reads its
+   * own two while it starts and would stop with a stack trace that names neither variable.
+   */
+  private static void checkPorts(Config config) {
+    HttpSettings.port(config, "squall.http.port", "SQUALL_HTTP_PORT");
+    HttpSettings.port(config, "akka.management.http.port", "SQUALL_MANAGEMENT_PORT");
+    HttpSettings.port(config, "akka.remote.artery.canonical.port", "SQUALL_REMOTE_PORT");
   }
 
   /**

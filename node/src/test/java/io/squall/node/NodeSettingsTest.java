@@ -57,6 +57,36 @@ class NodeSettingsTest {
   }
 
   @Test
+  void shouldNameTheVariableOfAPortThatIsNoNumberBeforeTheNodeStarts() {
+    Map<String, String> variables =
+        Map.of(
+            "squall.http.port", "SQUALL_HTTP_PORT",
+            "akka.management.http.port", "SQUALL_MANAGEMENT_PORT",
+            "akka.remote.artery.canonical.port", "SQUALL_REMOTE_PORT");
+    for (Map.Entry<String, String> port : variables.entrySet()) {
+      for (String wrong : List.of("notaport", "70000", "-1")) {
+        Config config = with(port.getKey() + " = \"" + wrong + "\"");
+        ConfigException error =
+            assertThrows(ConfigException.class, () -> NodeConfig.withEnvironment(Map.of(), config));
+
+        assertEquals(
+            "Invalid value at '"
+                + port.getKey()
+                + "': must be a port number (0-65535), was \""
+                + wrong
+                + "\" ("
+                + port.getValue()
+                + ")",
+            error.getMessage());
+      }
+    }
+    ConfigException error =
+        assertThrows(
+            ConfigException.class, () -> NodeSettings.create(with("squall.http.port = notaport")));
+    assertTrue(error.getMessage().contains("SQUALL_HTTP_PORT"), error.getMessage());
+  }
+
+  @Test
   void shouldNameTheMissingKeyFileOfRemotingOverTls() {
     ConfigException error =
         assertThrows(
