@@ -45,6 +45,14 @@ class MetricsIT {
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
   private static final String SFO = "724940:23234";
 
+  /** One record of each kind the consumer dead-letters: invalid, malformed, unreadable. */
+  static final List<byte[]> BAD_RECORDS =
+      List.of(
+          "724940:23234,2008,01,01,24,5.0,-3.9,1020.4,270,4.6,2,0.0,0.0"
+              .getBytes(StandardCharsets.UTF_8),
+          "bad id,2008,01,01,05,5.0,-3.9,1020.4,270,4.6,2,0.0,0.0".getBytes(StandardCharsets.UTF_8),
+          new byte[] {'7', '2', '5', (byte) 0xFF, (byte) 0xFE, ',', '2', '0', '0', '8'});
+
   @Test
   void shouldExportWhatTheConsumerCountedOfAKnownLoad() throws Exception {
     int managementPort;
@@ -65,13 +73,7 @@ class MetricsIT {
       String metrics = "http://127.0.0.1:" + managementPort + "/metrics";
 
       List<String> lines = NoaaFile.lines(NoaaFile.bundled("sf-2008.csv.gz"));
-      List<byte[]> bad =
-          List.of(
-              "724940:23234,2008,01,01,24,5.0,-3.9,1020.4,270,4.6,2,0.0,0.0"
-                  .getBytes(StandardCharsets.UTF_8),
-              "bad id,2008,01,01,05,5.0,-3.9,1020.4,270,4.6,2,0.0,0.0"
-                  .getBytes(StandardCharsets.UTF_8),
-              new byte[] {'7', '2', '5', (byte) 0xFF, (byte) 0xFE, ',', '2', '0', '0', '8'});
+      List<byte[]> bad = BAD_RECORDS;
       String topic = config.getString("squall.ingest.topic");
       try (KafkaProducer<String, byte[]> producer = producer()) {
         for (int copy = 0; copy < 2; copy++) {

@@ -9,7 +9,9 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.util.Map;
 import java.util.Properties;
+import javax.net.ssl.SSLHandshakeException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.junit.jupiter.api.Test;
 
 class KafkaClientSettingsTest {
@@ -117,6 +119,18 @@ class KafkaClientSettingsTest {
             .refusal(new RuntimeException(new SaslAuthenticationException("bad")))
             .orElseThrow());
     assertTrue(settings.refusal(new RuntimeException("timeout")).isEmpty());
+  }
+
+  @Test
+  void shouldNameAFailedTlsHandshakeRatherThanCredentials() {
+    KafkaClientSettings settings = settings();
+    SslAuthenticationException handshake =
+        new SslAuthenticationException(
+            "SSL handshake failed",
+            new SSLHandshakeException("Received fatal alert: certificate_required"));
+    String said = settings.refusal(new RuntimeException(handshake)).orElseThrow();
+    assertTrue(said.startsWith("Kafka at 127.0.0.1:9092 refused Squall's TLS certificate"), said);
+    assertTrue(said.contains("SQUALL_KAFKA_KEYSTORE"), said);
   }
 
   private static com.typesafe.config.Config withIngest(KafkaClientSettings settings) {
