@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.squall.persistence.testing.PrometheusServer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,19 +22,35 @@ import org.junit.jupiter.api.Test;
  * it and take over its devices; once thawed it must learn it was downed and exit without writing
  * one more event. Two writers of one persistence id would show in the journal as a sequence number
  * written twice or a writer that writes again after another took over; before the node was fenced,
- * a write queued in the frozen driver went out on SIGCONT and did exactly that.
+ * a write queued in the frozen driver went out on SIGCONT and did exactly that. A real Prometheus
+ * scrapes the three nodes as the ServiceMonitor would: it sees them all up, ready and ingesting,
+ * then alerts on the frozen one (SquallNodeDown) and on the member the others cannot reach.
  */
 class NodeFreezeIT {
 
   @Test
   void shouldDownAFrozenNodeWhichThenExitsWithoutWritingAnyEvent() throws Exception {
     try (SquallCluster cluster = SquallCluster.start("mj_freeze", 3);
-        Journal journal = new Journal(cluster.journalKeyspace)) {
+        Journal journal = new Journal(cluster.journalKeyspace);
+        PrometheusServer prometheus =
+            PrometheusServer.start(
+                Path.of("target", "prometheus-freeze").toAbsolutePath(),
+                cluster.nodes.stream().map(n -> n.management().replace("http://", "")).toList())) {
       Scenario scenario = new Scenario("SIGSTOP past stable-after", cluster, Load.stations(2008));
       scenario.startLoad(1_500);
       try {
         scenario.awaitRecorded(0.3, Duration.ofMinutes(2));
+        for (String seen :
+            List.of(
+                "count(up == 1) == 3",
+                "sum(squall_node_ready) == 3",
+                "count(squall_device_shards) == 3",
+                "sum(squall_device_shards) > 0",
+                "sum(rate(squall_readings_received_total[1m])) > 0")) {
+          prometheus.await(() -> !prometheus.query(seen).isEmpty(), "Prometheus sees " + seen);
+        }
         NodeProcess victim = cluster.busiestOwnerOf(scenario.devicePartitions());
+        String victimPod = "squall-" + cluster.nodes.indexOf(victim);
         Set<String> shards = SquallCluster.hostedShards(victim);
         List<String> devices = new ArrayList<>();
         for (String device : scenario.expected.readings.keySet()) {
@@ -66,6 +84,18 @@ class NodeFreezeIT {
         Harness.say(
             "survivors downed %s and consume every partition %s after the freeze",
             victim.name, Harness.seconds(scenario.sinceFault()));
+        // the alerts as Prometheus evaluated them meanwhile (its ALERTS series keeps the past)
+        prometheus.await(
+            () ->
+                !prometheus
+                    .query("max_over_time(ALERTS{alertname=\"SquallMemberUnreachable\"}[10m])")
+                    .isEmpty(),
+            "Prometheus alerted on a member the cluster could not reach");
+        prometheus.await(
+            () -> prometheus.alerting("SquallNodeDown", "pod", victimPod),
+            "Prometheus alerts on the frozen node " + victimPod);
+        Harness.say(
+            "Prometheus alerted SquallMemberUnreachable and SquallNodeDown for %s", victimPod);
         Harness.await(
             Duration.ofMinutes(2),
             Duration.ofMillis(500),
