@@ -21,7 +21,6 @@ import io.squall.persistence.Reading;
 import io.squall.persistence.testing.LocalInfra;
 import io.squall.persistence.testing.NoaaFile;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -82,7 +81,7 @@ class CassandraSecurityIT {
   @Test
   void shouldCreateTheSchemaAndWriteAndReadAJournalOverMutualTls() throws Exception {
     String keyspace = LocalInfra.uniqueName("it_security");
-    Ran schema = schema(keyspace, Map.of());
+    TestNode.Ran schema = schema(keyspace, Map.of());
     assertEquals(0, schema.exitCode(), schema.err());
     assertTrue(schema.out().contains("Squall's schema is complete."), schema.out());
 
@@ -122,7 +121,7 @@ class CassandraSecurityIT {
 
   @Test
   void shouldSayCassandraRefusedSquallsCredentialsWithAWrongPassword() throws Exception {
-    Ran schema =
+    TestNode.Ran schema =
         schema(
             LocalInfra.uniqueName("it_security_wrong"),
             Map.of("SQUALL_CASSANDRA_PASSWORD", "not-the-password"));
@@ -192,7 +191,7 @@ class CassandraSecurityIT {
   void shouldSayItDoesNotTrustCassandrasCertificateWithoutItsCa() throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("SQUALL_CASSANDRA_TRUSTSTORE", "");
-    Ran schema = schema(LocalInfra.uniqueName("it_security_ca"), env);
+    TestNode.Ran schema = schema(LocalInfra.uniqueName("it_security_ca"), env);
     assertEquals(1, schema.exitCode(), schema.out());
     assertTrue(
         schema
@@ -209,7 +208,7 @@ class CassandraSecurityIT {
   void shouldSayCassandraRefusedItWithoutACertificate() throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("SQUALL_CASSANDRA_KEYSTORE", "");
-    Ran schema = schema(LocalInfra.uniqueName("it_security_cert"), env);
+    TestNode.Ran schema = schema(LocalInfra.uniqueName("it_security_cert"), env);
     assertEquals(1, schema.exitCode(), schema.out());
     assertTrue(
         schema
@@ -243,50 +242,36 @@ class CassandraSecurityIT {
             showACertificate ? ssl + "keystore-password = squall-tls" : ""));
   }
 
-  private record Ran(int exitCode, String out, String err) {}
-
   /**
    * {@code squall schema} as its own process, configured by the environment as a user would: TLS
    * with Squall's certificate and the right password, but for {@code overrides} (an empty value
    * leaves a variable unset).
    */
-  private static Ran schema(String keyspace, Map<String, String> overrides) throws Exception {
-    Path out = Files.createTempFile("schema", ".out");
-    Path err = Files.createTempFile("schema", ".err");
-    ProcessBuilder builder =
-        new ProcessBuilder(TestNode.cli("schema"))
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile());
-    Map<String, String> env = builder.environment();
-    env.put("SQUALL_CASSANDRA_CONTACT_POINTS", CONTACT_POINT);
-    env.put("SQUALL_CASSANDRA_USERNAME", "cassandra");
-    env.put("SQUALL_CASSANDRA_PASSWORD", "cassandra");
-    env.put("SQUALL_CASSANDRA_TLS", "true");
-    env.put("SQUALL_CASSANDRA_TRUSTSTORE", TLS.resolve("truststore.p12").toString());
-    env.put("SQUALL_CASSANDRA_TRUSTSTORE_PASSWORD", "squall-tls");
-    env.put("SQUALL_CASSANDRA_KEYSTORE", TLS.resolve("client.p12").toString());
-    env.put("SQUALL_CASSANDRA_KEYSTORE_PASSWORD", "squall-tls");
-    env.put("SQUALL_JOURNAL_KEYSPACE", keyspace + "_journal");
-    env.put("SQUALL_SNAPSHOT_KEYSPACE", keyspace + "_snapshot");
-    env.put("SQUALL_KEYSPACE", keyspace + "_aggr");
-    overrides.forEach(
-        (name, value) -> {
-          if (value.isEmpty()) {
-            env.remove(name);
-            env.remove(name + "_PASSWORD");
-          } else {
-            env.put(name, value);
-          }
-        });
-    Process process = builder.start();
-    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "squall schema finished");
-    Ran ran =
-        new Ran(
-            process.exitValue(),
-            Files.readString(out, StandardCharsets.UTF_8),
-            Files.readString(err, StandardCharsets.UTF_8));
-    Files.delete(out);
-    Files.delete(err);
-    return ran;
+  private static TestNode.Ran schema(String keyspace, Map<String, String> overrides)
+      throws Exception {
+    return TestNode.run(
+        env -> {
+          env.put("SQUALL_CASSANDRA_CONTACT_POINTS", CONTACT_POINT);
+          env.put("SQUALL_CASSANDRA_USERNAME", "cassandra");
+          env.put("SQUALL_CASSANDRA_PASSWORD", "cassandra");
+          env.put("SQUALL_CASSANDRA_TLS", "true");
+          env.put("SQUALL_CASSANDRA_TRUSTSTORE", TLS.resolve("truststore.p12").toString());
+          env.put("SQUALL_CASSANDRA_TRUSTSTORE_PASSWORD", "squall-tls");
+          env.put("SQUALL_CASSANDRA_KEYSTORE", TLS.resolve("client.p12").toString());
+          env.put("SQUALL_CASSANDRA_KEYSTORE_PASSWORD", "squall-tls");
+          env.put("SQUALL_JOURNAL_KEYSPACE", keyspace + "_journal");
+          env.put("SQUALL_SNAPSHOT_KEYSPACE", keyspace + "_snapshot");
+          env.put("SQUALL_KEYSPACE", keyspace + "_aggr");
+          overrides.forEach(
+              (name, value) -> {
+                if (value.isEmpty()) {
+                  env.remove(name);
+                  env.remove(name + "_PASSWORD");
+                } else {
+                  env.put(name, value);
+                }
+              });
+        },
+        "schema");
   }
 }

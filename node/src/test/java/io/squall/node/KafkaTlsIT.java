@@ -11,14 +11,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import io.squall.persistence.testing.LocalInfra;
 import io.squall.persistence.testing.NoaaFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +38,7 @@ class KafkaTlsIT {
       String api = api(Main.init(testKit.system(), settings));
       Path file = Files.createTempFile("tls", ".csv");
       Files.write(file, NoaaFile.lines(NoaaFile.bundled("sf-2008.csv.gz")).subList(0, 24));
-      Ran load = load(file, settings.ingest().topic());
+      TestNode.Ran load = load(file, settings.ingest().topic());
       Files.delete(file);
       assertEquals(0, load.exitCode(), load.err());
       assertTrue(load.out().contains("Loaded 24 records"), load.out());
@@ -113,35 +110,23 @@ class KafkaTlsIT {
     return TestNode.config(name, settings.toArray(String[]::new));
   }
 
-  private record Ran(int exitCode, String out, String err) {}
-
   /** {@code squall load} as its own process, its TLS set by the environment as a user would. */
-  private static Ran load(Path file, String topic) throws Exception {
-    Path out = Files.createTempFile("load", ".out");
-    Path err = Files.createTempFile("load", ".err");
-    ProcessBuilder builder =
-        new ProcessBuilder(TestNode.cli("load", "--topic", topic, file.toString()))
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile());
+  private static TestNode.Ran load(Path file, String topic) throws Exception {
     Path tls = LocalInfra.tlsDir();
-    Map<String, String> env = builder.environment();
-    env.put("SQUALL_KAFKA_BOOTSTRAP_SERVERS", TLS);
-    env.put("SQUALL_KAFKA_SECURITY_PROTOCOL", "SSL");
-    env.put("SQUALL_KAFKA_TRUSTSTORE", tls.resolve("truststore.p12").toString());
-    env.put("SQUALL_KAFKA_TRUSTSTORE_PASSWORD", "squall-tls");
-    env.put("SQUALL_KAFKA_TRUSTSTORE_TYPE", "PKCS12");
-    env.put("SQUALL_KAFKA_KEYSTORE", tls.resolve("client.p12").toString());
-    env.put("SQUALL_KAFKA_KEYSTORE_PASSWORD", "squall-tls");
-    env.put("SQUALL_KAFKA_KEYSTORE_TYPE", "PKCS12");
-    Process process = builder.start();
-    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "squall load finished");
-    Ran ran =
-        new Ran(
-            process.exitValue(),
-            Files.readString(out, StandardCharsets.UTF_8),
-            Files.readString(err, StandardCharsets.UTF_8));
-    Files.delete(out);
-    Files.delete(err);
-    return ran;
+    return TestNode.run(
+        env -> {
+          env.put("SQUALL_KAFKA_BOOTSTRAP_SERVERS", TLS);
+          env.put("SQUALL_KAFKA_SECURITY_PROTOCOL", "SSL");
+          env.put("SQUALL_KAFKA_TRUSTSTORE", tls.resolve("truststore.p12").toString());
+          env.put("SQUALL_KAFKA_TRUSTSTORE_PASSWORD", "squall-tls");
+          env.put("SQUALL_KAFKA_TRUSTSTORE_TYPE", "PKCS12");
+          env.put("SQUALL_KAFKA_KEYSTORE", tls.resolve("client.p12").toString());
+          env.put("SQUALL_KAFKA_KEYSTORE_PASSWORD", "squall-tls");
+          env.put("SQUALL_KAFKA_KEYSTORE_TYPE", "PKCS12");
+        },
+        "load",
+        "--topic",
+        topic,
+        file.toString());
   }
 }

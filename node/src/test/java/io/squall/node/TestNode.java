@@ -7,11 +7,15 @@ import io.squall.http.Scope;
 import io.squall.persistence.testing.LocalInfra;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Configuration of a whole node for tests and benchmarks: free ports, no management, and topics,
@@ -48,6 +52,35 @@ final class TestNode {
                 Cli.class.getName()));
     command.addAll(List.of(args));
     return command;
+  }
+
+  /** What a command run as its own process printed, and its exit code. */
+  record Ran(int exitCode, String out, String err) {}
+
+  /**
+   * {@code squall ARGS} as its own process ({@link #cli}), its environment this one's as {@code
+   * environment} edits it, as a user would configure it; it must end within two minutes.
+   */
+  static Ran run(Consumer<Map<String, String>> environment, String... args) throws Exception {
+    Path out = Files.createTempFile("squall", ".out");
+    Path err = Files.createTempFile("squall", ".err");
+    try {
+      ProcessBuilder builder =
+          new ProcessBuilder(cli(args)).redirectOutput(out.toFile()).redirectError(err.toFile());
+      environment.accept(builder.environment());
+      Process process = builder.start();
+      if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("squall " + String.join(" ", args) + " did not end in 120 s");
+      }
+      return new Ran(
+          process.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.delete(out);
+      Files.delete(err);
+    }
   }
 
   static Config config(String name, String... overrides) {
