@@ -85,7 +85,7 @@ public final class Main {
     PauseGuard.get(system);
     Prometheus.get(system);
     joinCluster(system, settings);
-    CassandraDiagnosis cassandra = new CassandraDiagnosis(system.settings().config());
+    CassandraDiagnosis cassandra = new CassandraDiagnosis(system);
     DependencyHealth health =
         new DependencyHealth(
             system, settings.ingest().kafka(), cassandra, settings.http().healthTimeout());

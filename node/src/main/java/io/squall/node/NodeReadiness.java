@@ -42,15 +42,31 @@ public final class NodeReadiness implements Supplier<CompletionStage<Boolean>> {
     Gauge.builder("squall.node.ready", ready, AtomicInteger::get)
         .description("1 while this node passes its readiness check (GET /ready), else 0")
         .register(NodeMetrics.get(system).registry());
-    system
-        .scheduler()
-        .scheduleWithFixedDelay(
-            Duration.ZERO,
-            EXPORT_EVERY,
-            () ->
-                check(parts)
-                    .whenComplete((ok, failure) -> ready.set(failure == null && ok ? 1 : 0)),
-            system.executionContext());
+    export(system, parts, ready);
+  }
+
+  /** Checks, sets the gauge, and checks again {@code EXPORT_EVERY} after the answer came. */
+  private static void export(ActorSystem<?> system, Parts parts, AtomicInteger ready) {
+    CompletionStage<Boolean> check;
+    try {
+      check = check(parts);
+    } catch (RuntimeException e) {
+      check = CompletableFuture.failedFuture(e);
+    }
+    check.whenComplete(
+        (ok, failure) -> {
+          ready.set(failure == null && ok ? 1 : 0);
+          if (!system.getWhenTerminated().toCompletableFuture().isDone()) {
+            try {
+              system
+                  .scheduler()
+                  .scheduleOnce(
+                      EXPORT_EVERY, () -> export(system, parts, ready), system.executionContext());
+            } catch (IllegalStateException terminating) {
+              // the scheduler stops with the actor system: nothing left to export
+            }
+          }
+        });
   }
 
   @Override

@@ -61,7 +61,10 @@ class DashboardIT {
       assertEquals("", browser.findElement(By.id("token-status")).getText());
 
       Files.write(Path.of("target", "dashboard.png"), browser.getScreenshotAs(OutputType.BYTES));
-      assertEquals(List.of(), consoleErrors(browser, entry -> false), "the browser's console");
+      assertEquals(
+          List.of(),
+          consoleErrors(browser.manage().logs().get(LogType.BROWSER).getAll(), entry -> false),
+          "the browser's console");
     } finally {
       if (browser != null) {
         browser.quit();
@@ -133,15 +136,17 @@ class DashboardIT {
 
       // Chromium logs each refused fetch as a network error of its own ("Failed to load
       // resource: ... status of 401"): those are the answers this test asks for, nothing else is
+      // read once: reading the browser's log empties it
+      List<LogEntry> logged = browser.manage().logs().get(LogType.BROWSER).getAll();
       List<String> console =
           consoleErrors(
-              browser,
+              logged,
               entry ->
                   entry.startsWith(site + "/api/v1/")
                       && (entry.contains("status of 401 (Unauthorized)")
                           || entry.contains("status of 403 (Forbidden)")));
       assertEquals(List.of(), console, "the browser's console");
-      for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
+      for (LogEntry entry : logged) {
         assertFalse(
             entry.getMessage().contains(reader) || entry.getMessage().contains(writer),
             "a token in the console: " + entry.getLevel());
@@ -253,9 +258,9 @@ class DashboardIT {
   }
 
   /** The console's warnings and errors, but those {@code expected}. */
-  private static List<String> consoleErrors(ChromeDriver browser, Predicate<String> expected) {
+  private static List<String> consoleErrors(List<LogEntry> logged, Predicate<String> expected) {
     List<String> errors = new ArrayList<>();
-    for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
+    for (LogEntry entry : logged) {
       if (entry.getLevel().intValue() >= Level.WARNING.intValue()
           && !expected.test(entry.getMessage())) {
         errors.add(entry.getMessage());

@@ -88,6 +88,9 @@ class PrometheusIT {
             "Prometheus saw every record received");
         checkTheDashboard(prometheus);
         checkTheAlerts(prometheus);
+        // what the not-ready alert tells an operator to look at
+        NodeHttp.awaitStatus(
+            "http://127.0.0.1:" + refusedPort + "/ready", 503, body -> body.contains("cassandra"));
       }
     } finally {
       reads.shutdownNow();
@@ -138,7 +141,9 @@ class PrometheusIT {
   }
 
   private static void checkTheAlerts(PrometheusServer prometheus) throws Exception {
-    assertEquals(1, prometheus.scalar("sum(squall_node_ready{pod=\"squall-0\"})"));
+    prometheus.await(
+        () -> prometheus.scalar("sum(squall_node_ready{pod=\"squall-0\"})") == 1,
+        "the loaded node is ready");
     assertEquals(0, prometheus.scalar("sum(squall_node_ready{pod=\"squall-1\"})"));
     prometheus.await(
         () -> prometheus.alerting("SquallNodeNotReady", "pod", "squall-1"),

@@ -10,7 +10,9 @@ import com.typesafe.config.ConfigValueFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * Switches on the driver's own authentication and TLS for every Cassandra session of Squall: its
@@ -48,11 +50,12 @@ public final class CassandraSecurity {
 
   /**
    * Why no session of {@code root}'s {@code datastax-java-driver} connects, if Cassandra refused
-   * its credentials or certificate: a throwaway session that tries each contact point once. The
-   * node's own sessions retry their first connection forever ({@code reconnect-on-init}), so to
-   * them a refusal looks like a timeout. Empty when it connects, or fails for another reason.
+   * its credentials or certificate: a throwaway session, built on {@code executor} (it resolves the
+   * contact points), that tries each contact point once and is closed once it connects, however
+   * late. The node's own sessions retry their first connection forever ({@code reconnect-on-init}),
+   * so to them a refusal looks like a timeout. Empty when it connects, or fails for another reason.
    */
-  public static CompletionStage<Optional<String>> diagnose(Config root) {
+  public static CompletionStage<Optional<String>> diagnose(Config root, Executor executor) {
     Config driver =
         driverConfig(root.getConfig("datastax-java-driver"), root)
             .withValue("advanced.reconnect-on-init", ConfigValueFactory.fromAnyRef(false))
@@ -63,17 +66,18 @@ public final class CassandraSecurity {
                 "advanced.metrics.session.enabled", ConfigValueFactory.fromIterable(List.of()))
             .withValue("advanced.metrics.node.enabled", ConfigValueFactory.fromIterable(List.of()));
     List<String> contactPoints = driver.getStringList("basic.contact-points");
-    return CqlSession.builder()
-        .withConfigLoader(DriverConfigLoaderFromConfig.fromConfig(driver))
-        .buildAsync()
-        .handle(
-            (session, failure) -> {
-              if (session != null) {
-                session.closeAsync();
-                return Optional.<String>empty();
-              }
-              return refusal(failure, contactPoints);
-            });
+    CompletableFuture<CqlSession> session =
+        CompletableFuture.supplyAsync(
+                () ->
+                    CqlSession.builder()
+                        .withConfigLoader(DriverConfigLoaderFromConfig.fromConfig(driver))
+                        .buildAsync(),
+                executor)
+            .thenCompose(building -> building);
+    session.thenAccept(CqlSession::closeAsync);
+    return session.handle(
+        (connected, failure) ->
+            connected != null ? Optional.<String>empty() : refusal(failure, contactPoints));
   }
 
   /**

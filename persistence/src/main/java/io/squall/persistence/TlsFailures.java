@@ -35,6 +35,17 @@ public final class TlsFailures {
       return Optional.empty();
     }
     String reason = root(failure);
+    if (reason.contains("No subject alternative") || reason.contains("No name matching")) {
+      return Optional.of(
+          "the TLS certificate of "
+              + server
+              + " does not name the address Squall connects to ("
+              + reason
+              + "): connect by a name or address the certificate holds");
+    }
+    if (reason.contains("CertificateExpiredException")) {
+      return Optional.of("the TLS certificate of " + server + " has expired (" + reason + ")");
+    }
     if (untrusted) {
       return Optional.of(
           "Squall does not trust the TLS certificate of "

@@ -43,6 +43,21 @@ class TlsFailuresTest {
   }
 
   @Test
+  void shouldSayTheCertificateDoesNotNameTheAddressWhenHostNamesDiffer() {
+    SSLHandshakeException handshake = new SSLHandshakeException("No subject alternative names");
+    handshake.initCause(
+        new java.security.cert.CertificateException(
+            "No subject alternative names matching IP address 10.0.0.7 found"));
+    String said = explain(handshake).orElseThrow();
+    assertTrue(
+        said.startsWith(
+            "the TLS certificate of Kafka at 127.0.0.1:9095 does not name the address Squall"
+                + " connects to (CertificateException: No subject alternative names matching IP"
+                + " address 10.0.0.7 found)"),
+        said);
+  }
+
+  @Test
   void shouldNameAnyOtherFailedHandshakeAndNothingElse() {
     assertEquals(
         Optional.of(
