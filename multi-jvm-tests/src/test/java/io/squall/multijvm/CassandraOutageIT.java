@@ -18,7 +18,7 @@ class CassandraOutageIT {
         try {
           LocalInfra.infra("stop", "cassandra");
           awaitNotReady(cluster);
-          Harness.sleep(Duration.ofSeconds(30).minusNanos(scenario.sinceFault()));
+          scenario.holdFault(Duration.ofSeconds(30));
         } finally {
           LocalInfra.infra("start", "cassandra");
         }

@@ -4,7 +4,10 @@ import io.squall.persistence.testing.LocalInfra;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The Kafka broker restarts in the middle of a load (producer and consumers ride it out). */
+/**
+ * The Kafka broker stops for 20 s in the middle of a load, as an operator's restart takes: clients
+ * see it gone, then the producer and the consumers ride it out.
+ */
 class KafkaRestartIT {
 
   @Test
@@ -14,9 +17,11 @@ class KafkaRestartIT {
       scenario.startLoad(1_500);
       try {
         scenario.awaitRecorded(0.3, Duration.ofMinutes(2));
-        scenario.fault("Kafka broker restarted");
+        scenario.fault("Kafka broker stopped for 20 s");
         try {
           LocalInfra.infra("stop", "kafka");
+          awaitKafkaGone(cluster);
+          scenario.holdFault(Duration.ofSeconds(20));
         } finally {
           LocalInfra.infra("start", "kafka");
         }
@@ -28,5 +33,27 @@ class KafkaRestartIT {
         scenario.load.close();
       }
     }
+  }
+
+  /**
+   * The outage as clients see it: the broker's port refuses connections, and every node's /ready
+   * answers 503 naming Kafka (a stop that stopped nothing would pass no further).
+   */
+  private static void awaitKafkaGone(SquallCluster cluster) {
+    String broker = LocalInfra.kafkaBootstrapServers();
+    Harness.await(
+        Duration.ofSeconds(15),
+        Duration.ofMillis(250),
+        "Kafka's port " + broker + " refuses connections",
+        () -> !LocalInfra.listening(broker));
+    Harness.await(
+        Duration.ofSeconds(20),
+        Duration.ofMillis(500),
+        "every node's /ready answers 503 naming Kafka",
+        () ->
+            cluster.alive().stream()
+                .map(node -> Harness.get(node.management() + "/ready"))
+                .allMatch(ready -> ready.status() == 503 && ready.body().contains("kafka")));
+    Harness.say("Kafka's port is closed and every node's /ready answers 503 naming Kafka");
   }
 }

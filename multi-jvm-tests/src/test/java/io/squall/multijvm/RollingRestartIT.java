@@ -20,6 +20,8 @@ class RollingRestartIT {
         scenario.awaitRecorded(0.1, Duration.ofMinutes(2));
         scenario.fault("rolling restart begins");
         for (NodeProcess node : cluster.nodes) {
+          // each restart must meet records in flight too, not only the first
+          scenario.assertLoadInFlight("SIGTERM of " + node.name);
           long stopping = System.nanoTime();
           node.terminate();
           assertTrue(

@@ -1,6 +1,7 @@
 package io.squall.multijvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ final class Scenario {
   final long started = System.nanoTime();
   Load load;
   private long faultAt;
+  private long ackedAtFault;
 
   Scenario(String title, SquallCluster cluster, List<String> lines) {
     this.title = title;
@@ -64,13 +66,33 @@ final class Scenario {
     Harness.say("%s: %,d+ readings recorded", title, target);
   }
 
+  /**
+   * Marks a fault, which must hit a load in flight: one that already sent every line would make the
+   * fault one of an idle producer.
+   */
   void fault(String what) {
     faultAt = System.nanoTime();
-    Harness.say("%s: FAULT %s (load sent %,d of %,d)", title, what, load.acked(), lines.size());
+    ackedAtFault = load.acked();
+    Harness.say("%s: FAULT %s (load sent %,d of %,d)", title, what, ackedAtFault, lines.size());
+    assertLoadInFlight(what);
+  }
+
+  /** Fails when the load has sent every line: what comes next would not be under load. */
+  void assertLoadInFlight(String what) {
+    assertFalse(
+        load.isDone(), title + ": the load must still be sending when this starts: " + what);
   }
 
   long sinceFault() {
     return System.nanoTime() - faultAt;
+  }
+
+  /** Sleeps until the fault has lasted {@code length}: at once if it already has. */
+  void holdFault(Duration length) {
+    Duration left = length.minusNanos(sinceFault());
+    if (left.isPositive()) {
+      Harness.sleep(left);
+    }
   }
 
   /**
@@ -98,8 +120,11 @@ final class Scenario {
   Answers.Report awaitExact(Duration timeout) throws Exception {
     load.await(timeout);
     long loadDone = System.nanoTime();
+    long sentAfter = load.acked() - ackedAtFault;
     Harness.say(
-        "%s: load acknowledged %s after the fault", title, Harness.seconds(loadDone - faultAt));
+        "%s: load acknowledged %s after the fault, %,d records of it after the fault began",
+        title, Harness.seconds(loadDone - faultAt), sentAfter);
+    assertTrue(sentAfter > 0, title + ": records were sent after the fault began");
     Expected answers = inTopic();
     long deadline = System.nanoTime() + timeout.toNanos();
     Answers.Report report = null;

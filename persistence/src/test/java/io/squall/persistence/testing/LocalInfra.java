@@ -34,6 +34,20 @@ public final class LocalInfra {
     return (state != null ? Path.of(state) : projectDir().resolve(".squall")).resolve("tls");
   }
 
+  /** Whether something accepts connections at {@code hostPort} (host:port) right now. */
+  public static boolean listening(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(
+          new java.net.InetSocketAddress(
+              hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))),
+          1_000);
+      return true;
+    } catch (java.io.IOException refused) {
+      return false;
+    }
+  }
+
   public static String cassandraContactPoint() {
     return System.getProperty("squall.cassandra.contact-point", "127.0.0.1:9042");
   }
