@@ -8,6 +8,9 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.stream.alpakka.cassandra.CassandraSessionSettings;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSession;
 import akka.stream.alpakka.cassandra.javadsl.CassandraSessionRegistry;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,8 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code squall schema} against the real Cassandra: every keyspace and table, replicated as
@@ -67,6 +72,10 @@ class SchemaIT {
                 "aggregates_v1",
                 "rebuilt_v1"));
 
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger startup = (Logger) LoggerFactory.getLogger(Startup.class);
+    startup.addAppender(log);
     ActorTestKit node = ActorTestKit.create("SchemaIT", config);
     ActorTestKit schema = ActorTestKit.create("SchemaITSchema", config);
     try {
@@ -74,10 +83,28 @@ class SchemaIT {
       int port =
           started.http().toCompletableFuture().get(30, TimeUnit.SECONDS).localAddress().getPort();
       String api = "http://127.0.0.1:" + port + "/api/v1";
-      Thread.sleep(6_000); // longer than a start attempt: without the schema, none succeeds
+      // the node has tried to start the projection, and said why it could not
+      String missing =
+          "the aggregates' versions table "
+              + config.getString("squall.projections.keyspace")
+              + ".projection_versions is missing";
+      Predicate<String> failedAttempt =
+          line ->
+              line.startsWith("Squall could not start the aggregate tables on Cassandra (attempt ")
+                  && line.contains(missing);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (logged(log).stream().noneMatch(failedAttempt)
+          && !started.aggregates().toCompletableFuture().isDone()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
       assertFalse(
           started.aggregates().toCompletableFuture().isDone(),
           "the projection cannot start before its schema exists");
+      assertTrue(
+          logged(log).stream().anyMatch(failedAttempt),
+          "no attempt to start the projection failed for want of its schema within 60 s: "
+              + String.join("\n", logged(log)));
 
       List<String> created = SchemaCommand.create(schema.system(), config).get(2, TimeUnit.MINUTES);
       assertEquals(3, created.size(), created.toString());
@@ -135,8 +162,15 @@ class SchemaIT {
       JsonNode day = awaitDailyCount(api, Duration.ofSeconds(30));
       assertEquals(21.5, day.get("max").asDouble(), day.toString());
     } finally {
+      startup.detachAppender(log);
       schema.shutdownTestKit();
       node.shutdownTestKit();
+    }
+  }
+
+  private static List<String> logged(ListAppender<ILoggingEvent> log) {
+    synchronized (log) {
+      return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
   }
 
