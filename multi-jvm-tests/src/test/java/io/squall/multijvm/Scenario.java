@@ -90,7 +90,7 @@ final class Scenario {
   /** Sleeps until the fault has lasted {@code length}: at once if it already has. */
   void holdFault(Duration length) {
     Duration left = length.minusNanos(sinceFault());
-    if (left.isPositive()) {
+    if (!left.isNegative() && !left.isZero()) {
       Harness.sleep(left);
     }
   }

@@ -165,6 +165,8 @@ class DashboardIT {
       ActorTestKit testKit, Config config, String writer, String reader) throws Exception {
     Main.Node node = Main.init(testKit.system(), NodeSettings.create(config));
     int port = node.http().toCompletableFuture().get(60, TimeUnit.SECONDS).localAddress().getPort();
+    // as a client of a ready node: its topics exist and have leaders
+    node.ingestion().toCompletableFuture().get(120, TimeUnit.SECONDS);
     String site = "http://127.0.0.1:" + port;
     List<String> lines = NoaaFile.lines(NoaaFile.bundled("sf-2008.csv.gz"));
     for (int from = 0; from < lines.size(); from += 2000) {

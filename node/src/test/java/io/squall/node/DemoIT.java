@@ -62,9 +62,11 @@ class DemoIT {
     demo.environment().put("SQUALL_STATE_DIR", state.toString());
     demo.environment().remove("SQUALL_KAFKA_BOOTSTRAP_SERVERS");
     demo.environment().remove("SQUALL_CASSANDRA_CONTACT_POINTS");
-    // a user's demo, not the build's Kafka with its SASL listener
+    // a user's demo, not the build's Kafka with its SASL and TLS listeners
     demo.environment().remove("SQUALL_KAFKA_SASL");
     demo.environment().remove("SQUALL_KAFKA_SASL_PORT");
+    demo.environment().remove("SQUALL_KAFKA_TLS");
+    demo.environment().remove("SQUALL_KAFKA_TLS_PORT");
 
     Process process = demo.start();
     boolean finished = process.waitFor(10, TimeUnit.MINUTES);

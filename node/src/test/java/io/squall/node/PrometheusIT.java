@@ -82,6 +82,11 @@ class PrometheusIT {
           PrometheusServer.start(
               Path.of("target", "prometheus-it").toAbsolutePath(),
               List.of("127.0.0.1:" + loadedPort, "127.0.0.1:" + refusedPort))) {
+        // a counter Prometheus first sees at 1 has not increased: it must see the 0 first, as it
+        // does on any node that ran before its first dead letter
+        prometheus.await(
+            () -> prometheus.scalar("count(squall_dead_letters_total{pod=\"squall-0\"} == 0)") == 3,
+            "Prometheus scraped the dead-letter counters at 0");
         int sent = send(loaded.getString("squall.ingest.topic"));
         prometheus.await(
             () -> prometheus.scalar("sum(squall_readings_received_total)") == sent,
