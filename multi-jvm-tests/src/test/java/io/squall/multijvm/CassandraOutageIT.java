@@ -17,7 +17,7 @@ class CassandraOutageIT {
         scenario.fault("Cassandra stopped");
         try {
           LocalInfra.infra("stop", "cassandra");
-          awaitNotReady(cluster);
+          cluster.awaitNotReadyNaming("cassandra", Duration.ofSeconds(25));
           scenario.holdFault(Duration.ofSeconds(30));
         } finally {
           LocalInfra.infra("start", "cassandra");
@@ -32,18 +32,5 @@ class CassandraOutageIT {
         scenario.load.close();
       }
     }
-  }
-
-  /** What a Kubernetes readiness probe sees while Cassandra is down: 503, naming Cassandra. */
-  private static void awaitNotReady(SquallCluster cluster) {
-    Harness.await(
-        Duration.ofSeconds(25),
-        Duration.ofMillis(500),
-        "every node's /ready answers 503 naming Cassandra",
-        () ->
-            cluster.alive().stream()
-                .map(node -> Harness.get(node.management() + "/ready"))
-                .allMatch(ready -> ready.status() == 503 && ready.body().contains("cassandra")));
-    Harness.say("every node's /ready answers 503 naming Cassandra");
   }
 }

@@ -46,14 +46,6 @@ class KafkaRestartIT {
         Duration.ofMillis(250),
         "Kafka's port " + broker + " refuses connections",
         () -> !LocalInfra.listening(broker));
-    Harness.await(
-        Duration.ofSeconds(20),
-        Duration.ofMillis(500),
-        "every node's /ready answers 503 naming Kafka",
-        () ->
-            cluster.alive().stream()
-                .map(node -> Harness.get(node.management() + "/ready"))
-                .allMatch(ready -> ready.status() == 503 && ready.body().contains("kafka")));
-    Harness.say("Kafka's port is closed and every node's /ready answers 503 naming Kafka");
+    cluster.awaitNotReadyNaming("kafka", Duration.ofSeconds(20));
   }
 }

@@ -199,6 +199,22 @@ final class SquallCluster implements AutoCloseable {
     awaitWhole(nodes.size(), Duration.ofMinutes(3));
   }
 
+  /**
+   * Waits until every live node's /ready answers 503 naming {@code dependency} ("kafka",
+   * "cassandra"): the outage as a Kubernetes readiness probe sees it.
+   */
+  void awaitNotReadyNaming(String dependency, Duration timeout) {
+    Harness.await(
+        timeout,
+        Duration.ofMillis(500),
+        "every node's /ready answers 503 naming " + dependency,
+        () ->
+            alive().stream()
+                .map(node -> Harness.get(node.management() + "/ready"))
+                .allMatch(ready -> ready.status() == 503 && ready.body().contains(dependency)));
+    Harness.say("every node's /ready answers 503 naming %s", dependency);
+  }
+
   NodeProcess node(int index) {
     return nodes.get(index);
   }
