@@ -75,7 +75,7 @@ public final class ApiRoutes {
       CompletionStage<AggregatesProjection> projection) {
     DeviceRoutes state = new DeviceRoutes(system, settings.askTimeout());
     AggregateRoutes figures = new AggregateRoutes(system, aggregates, settings);
-    IngestRoutes ingestion = new IngestRoutes(system, ingest, settings, auth);
+    IngestRoutes ingestion = new IngestRoutes(system, ingest, settings, auth, devices);
     ProjectionRoutes projections = new ProjectionRoutes(projection, auth);
     Route v1 =
         concat(

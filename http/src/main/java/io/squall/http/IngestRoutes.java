@@ -20,6 +20,7 @@ import io.squall.sharding.IngestSettings;
 import io.squall.sharding.KafkaClients;
 import io.squall.sharding.KafkaUnavailableException;
 import io.squall.sharding.ReadingsBody;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,11 +31,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * {@code POST /api/v1/readings}: ISD-lite lines ({@code text/csv}) or JSON (one reading or an
  * array). Every valid reading goes to the readings topic with acks=all; the 202 comes only once the
  * broker has them all, so nothing accepted is ever lost. Rejected lines are listed with reasons.
- * The body is decoded by {@link ReadingsBody}, with the consumer's own limits.
+ * The body is decoded by {@link ReadingsBody}, with the consumer's own limits. Nothing is sent
+ * before the node has made its topics (a producer writing to a topic that does not exist yet would
+ * have the broker create it with the broker's defaults, or race its leaders): a request that comes
+ * while they are made waits up to {@link #TOPICS_PATIENCE}, then is answered 503.
  */
 public final class IngestRoutes {
+  static final Duration TOPICS_PATIENCE = Duration.ofSeconds(5);
+
   private final IngestSettings ingest;
   private final HttpSettings settings;
+  private final CompletionStage<?> topics;
   private final SendProducer<String, byte[]> producer;
   private final ApiAuth auth;
 
@@ -44,9 +51,15 @@ public final class IngestRoutes {
    */
   public record Accepted(int accepted, List<ReadingsBody.Rejected> rejected, int rejectedCount) {}
 
+  /** {@code topics} completes once the readings and dead-letter topics exist with leaders. */
   public IngestRoutes(
-      ActorSystem<?> system, IngestSettings ingest, HttpSettings settings, ApiAuth auth) {
+      ActorSystem<?> system,
+      IngestSettings ingest,
+      HttpSettings settings,
+      ApiAuth auth,
+      CompletionStage<?> topics) {
     this.ingest = ingest;
+    this.topics = topics;
     this.auth = auth;
     this.settings = settings;
     this.producer = KafkaClients.get(system).producer();
@@ -99,6 +112,16 @@ public final class IngestRoutes {
                   + ": "
                   + rejected.get(0).reason());
     }
+    // the body is read first: a request entity must be consumed within seconds
+    return Starting.waitingFor(
+        topics,
+        TOPICS_PATIENCE,
+        "ingestion into Kafka at " + ingest.bootstrapServers(),
+        made -> send(decoded));
+  }
+
+  private Route send(ReadingsBody.Decoded decoded) {
+    List<ReadingsBody.Valid> valid = decoded.valid();
     List<CompletableFuture<?>> sends = new ArrayList<>();
     for (int i = 0; i < valid.size(); i++) {
       sends.add(
@@ -124,7 +147,7 @@ public final class IngestRoutes {
           }
           return complete(
               StatusCodes.ACCEPTED,
-              new Accepted(accepted, rejected, decoded.rejectedCount()),
+              new Accepted(accepted, decoded.rejected(), decoded.rejectedCount()),
               JsonSupport.marshaller());
         });
   }

@@ -2,6 +2,7 @@ package io.squall.http;
 
 import static akka.http.javadsl.server.Directives.pathPrefix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
@@ -18,6 +19,8 @@ import io.squall.sharding.IngestSettings;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +38,9 @@ class IngestRoutesTest {
   private static final String TOKEN = ApiTokens.newToken();
   private static ActorTestKit testKit;
   private static Route routes;
+  private static HttpSettings oneMiB;
+  private static ApiAuth auth;
+  private static IngestSettings ingest;
 
   @BeforeAll
   static void start() {
@@ -46,7 +52,7 @@ class IngestRoutesTest {
             .resolve();
     testKit = ActorTestKit.create("IngestRoutesTest", config);
     HttpSettings http = HttpSettings.create(config);
-    HttpSettings oneMiB =
+    oneMiB =
         new HttpSettings(
             http.iface(),
             http.port(),
@@ -57,13 +63,18 @@ class IngestRoutesTest {
             http.metrics(),
             http.auth(),
             http.tls());
-    ApiAuth auth =
+    auth =
         ApiAuth.of(
             ApiTokens.parse(ApiTokens.line(TOKEN, EnumSet.of(Scope.WRITE), "loader"), "test"),
             true);
-    IngestRoutes ingest =
-        new IngestRoutes(testKit.system(), IngestSettings.create(config), oneMiB, auth);
-    routes = ApiErrors.seal(pathPrefix("api", () -> pathPrefix("v1", ingest::routes)));
+    ingest = IngestSettings.create(config);
+    routes = routes(CompletableFuture.completedFuture(null));
+  }
+
+  /** The route of a node whose topics are made when {@code topics} completes. */
+  private static Route routes(CompletionStage<?> topics) {
+    IngestRoutes routes = new IngestRoutes(testKit.system(), ingest, oneMiB, auth, topics);
+    return ApiErrors.seal(pathPrefix("api", () -> pathPrefix("v1", routes::routes)));
   }
 
   @AfterAll
@@ -73,14 +84,19 @@ class IngestRoutesTest {
 
   private static HttpResponse post(akka.http.javadsl.model.ContentType.NonBinary type, String body)
       throws Exception {
+    return post(routes, type, body).get(30, TimeUnit.SECONDS);
+  }
+
+  private static CompletableFuture<HttpResponse> post(
+      Route routes, akka.http.javadsl.model.ContentType.NonBinary type, String body)
+      throws Exception {
     return routes
         .handler(testKit.system())
         .apply(
             HttpRequest.POST("/api/v1/readings")
                 .addHeader(Authorization.oauth2(TOKEN))
                 .withEntity(HttpEntities.create(type, body)))
-        .toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
+        .toCompletableFuture();
   }
 
   private static JsonNode error(HttpResponse response, int status) throws Exception {
@@ -176,5 +192,35 @@ class IngestRoutesTest {
 
     assertEquals("unavailable", body.get("error").asText());
     assertTrue(body.get("detail").asText().contains("did not take the readings"));
+  }
+
+  @Test
+  void shouldHoldAReadingUntilTheTopicsAreMade() throws Exception {
+    CompletableFuture<Void> topics = new CompletableFuture<>();
+    CompletableFuture<HttpResponse> response =
+        post(routes(topics), ContentTypes.TEXT_CSV_UTF8, "725030:14732,2008,01,01,00" + METRICS);
+    Thread.sleep(500);
+    assertFalse(response.isDone(), "answered before the topics were made");
+
+    topics.complete(null);
+
+    // on to the (closed) Kafka, as any reading once the topics are there
+    JsonNode body = RouteTesting.json(response.get(30, TimeUnit.SECONDS), testKit.system());
+    assertTrue(body.get("detail").asText().contains("did not take the readings"), body.toString());
+  }
+
+  @Test
+  void shouldAnswer503WhenTheTopicsAreNotMadeInTime() throws Exception {
+    HttpResponse response =
+        post(
+                routes(new CompletableFuture<>()),
+                ContentTypes.TEXT_CSV_UTF8,
+                "725030:14732,2008,01,01,00" + METRICS)
+            .get(30, TimeUnit.SECONDS);
+
+    JsonNode body = error(response, 503);
+    assertEquals(
+        "ingestion into Kafka at 127.0.0.1:1 is still starting; try again",
+        body.get("detail").asText());
   }
 }
