@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,7 @@ class KubernetesBootstrapIT {
   void shouldFormOneClusterOfThePodsAndFollowTheDeploymentUpAndDown() throws Exception {
     try (KubernetesDeployment deployment = KubernetesDeployment.start("mj_k8s")) {
       SquallCluster cluster = deployment.cluster;
+      checkStatusInAPod(cluster.node(1));
       Scenario scenario = new Scenario("kubernetes 3 -> 4 -> 3", cluster, Load.stations(2008));
       // slow enough that the load still runs when the scale-down comes; the scale-up need not wait
       // for readings (the three nodes were seen consuming)
@@ -46,6 +48,19 @@ class KubernetesBootstrapIT {
         scenario.load.close();
       }
     }
+  }
+
+  /**
+   * {@code squall status} as docs/kubernetes.md runs it ({@code kubectl exec}, no address given):
+   * it finds the node's management on the pod's IP (nothing answers on 127.0.0.1:8558 here) and its
+   * API on loopback, and reports the whole cluster healthy.
+   */
+  private static void checkStatusInAPod(NodeProcess pod) throws Exception {
+    Path log = pod.log().resolveSibling(pod.name + "-status.log");
+    assertEquals(0, pod.exec(log, "status"), "squall status in the pod: " + log);
+    String report = Files.readString(log);
+    assertEquals(3, report.lines().filter(line -> line.endsWith(" Up")).count(), report);
+    assertTrue(report.lines().anyMatch(line -> line.equals("healthy")), report);
   }
 
   private static String since(Scenario scenario) {

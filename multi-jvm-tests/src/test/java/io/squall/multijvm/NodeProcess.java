@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -116,10 +117,7 @@ final class NodeProcess {
     incarnation++;
     log = logDir.resolve(name + (incarnation == 1 ? "" : "-" + incarnation) + ".log");
     ProcessBuilder builder = new ProcessBuilder(java(jvmOptions, "io.squall.node.Main"));
-    builder.environment().putAll(env);
-    builder.environment().put("SQUALL_HTTP_PORT", String.valueOf(httpPort));
-    builder.environment().put("SQUALL_REMOTE_PORT", String.valueOf(remotePort));
-    builder.environment().put("SQUALL_MANAGEMENT_PORT", String.valueOf(managementPort));
+    builder.environment().putAll(environment());
     builder.redirectErrorStream(true);
     builder.redirectOutput(log.toFile());
     try {
@@ -132,6 +130,23 @@ final class NodeProcess {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The node's environment, its ports included. */
+  private Map<String, String> environment() {
+    Map<String, String> result = new HashMap<>(env);
+    result.put("SQUALL_HTTP_PORT", String.valueOf(httpPort));
+    result.put("SQUALL_REMOTE_PORT", String.valueOf(remotePort));
+    result.put("SQUALL_MANAGEMENT_PORT", String.valueOf(managementPort));
+    return result;
+  }
+
+  /**
+   * Runs {@code squall ARGS} beside this node with its environment, as {@code kubectl exec} runs it
+   * in the node's pod; its output goes to {@code log}. Answers its exit code.
+   */
+  int exec(Path log, String... args) {
+    return runCommand(environment(), log, args);
   }
 
   /**

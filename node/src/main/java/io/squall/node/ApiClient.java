@@ -19,9 +19,10 @@ final class ApiClient {
   @Option(
       names = "--url",
       paramLabel = "URL",
-      defaultValue = "http://127.0.0.1:8080/api/v1",
-      description = "the Squall API (default: ${DEFAULT-VALUE})")
-  String api;
+      description =
+          "the Squall API (default: this node's own, from SQUALL_HTTP_INTERFACE, SQUALL_HTTP_PORT"
+              + " and SQUALL_HTTP_TLS_DIR; http://127.0.0.1:8080/api/v1 when none is set)")
+  private String api;
 
   @Option(
       names = "--token",
@@ -31,9 +32,17 @@ final class ApiClient {
           "the API token to send (default: $SQUALL_API_TOKEN); rebuild needs the admin scope")
   String token;
 
+  /** The API's base URL: as given, else this node's own. */
+  String api() {
+    if (api == null) {
+      api = OwnEndpoints.api(NodeConfig.load());
+    }
+    return api;
+  }
+
   /** {@code path} under the API, answered within 10 s; a node out of reach is said plainly. */
   HttpResponse<String> send(String method, String path) throws InterruptedException {
-    return send(api + path, method, token, "the Squall API at " + api);
+    return send(api() + path, method, token, "the Squall API at " + api());
   }
 
   static HttpResponse<String> send(String uri, String method, String token, String what)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
 import io.squall.sharding.IngestSettings;
 import io.squall.sharding.KafkaClientSettings;
 import java.io.PrintWriter;
@@ -50,8 +51,9 @@ final class StatusCommand implements Callable<Integer> {
   @Option(
       names = "--management",
       paramLabel = "URL",
-      defaultValue = "http://127.0.0.1:8558",
-      description = "Akka Management of a node (default: ${DEFAULT-VALUE})")
+      description =
+          "Akka Management of a node (default: this node's own, from SQUALL_MANAGEMENT_HOSTNAME"
+              + " and SQUALL_MANAGEMENT_PORT; http://127.0.0.1:8558 when neither is set)")
   String management;
 
   @Option(
@@ -90,6 +92,10 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private ObjectNode report() throws Exception {
+    Config config = NodeConfig.load();
+    if (management == null) {
+      management = OwnEndpoints.management(config);
+    }
     ObjectNode report = JSON.createObjectNode();
     JsonNode members = get(management + "/cluster/members", "Akka Management at " + management);
     boolean healthy = true;
@@ -121,7 +127,7 @@ final class StatusCommand implements Callable<Integer> {
         .put("deviceShards", shards.path("regions").size())
         .put("liveEntities", entities);
 
-    IngestSettings ingest = IngestSettings.create(NodeConfig.load());
+    IngestSettings ingest = IngestSettings.create(config);
     KafkaClientSettings kafkaClient =
         bootstrapServer != null
             ? ingest.kafka().withBootstrapServers(bootstrapServer)
@@ -157,7 +163,7 @@ final class StatusCommand implements Callable<Integer> {
     node.set("answer", JSON.readTree(health.body()));
     healthy &= health.statusCode() == 200;
 
-    report.set("projections", get(api.api + "/projections", "the Squall API at " + api.api));
+    report.set("projections", get(api.api() + "/projections", "the Squall API at " + api.api()));
     report.put("healthy", healthy);
     return report;
   }
@@ -189,7 +195,7 @@ final class StatusCommand implements Callable<Integer> {
 
   /** {@code uri} answered; the API token goes to the API only, never to management. */
   private JsonNode get(String uri, String what) throws Exception {
-    String token = uri.startsWith(api.api) ? api.token : null;
+    String token = uri.startsWith(api.api()) ? api.token : null;
     HttpResponse<String> response = ApiClient.send(uri, "GET", token, what);
     if (response.statusCode() != 200) {
       throw new IllegalStateException(

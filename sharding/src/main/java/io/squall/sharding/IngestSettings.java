@@ -3,8 +3,13 @@ package io.squall.sharding;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.time.Duration;
+import java.util.Optional;
 
-/** Typed {@code squall.ingest} settings, read and validated once at startup. */
+/**
+ * Typed {@code squall.ingest} settings, read and validated once at startup. {@code
+ * replicationFactor} is empty for {@code auto}: topics get the replication their Kafka cluster
+ * allows ({@link Topics#replicationFor}).
+ */
 public record IngestSettings(
     boolean enabled,
     KafkaClientSettings kafka,
@@ -12,7 +17,7 @@ public record IngestSettings(
     String deadLetterTopic,
     String groupId,
     int partitions,
-    short replicationFactor,
+    Optional<Short> replicationFactor,
     SourceFormat format,
     int batchSize,
     Duration batchWait,
@@ -42,7 +47,7 @@ public record IngestSettings(
         notEmpty(config, PATH + ".dead-letter-topic"),
         notEmpty(config, PATH + ".group-id"),
         atLeastOne(ingest, "partitions"),
-        (short) atLeastOne(ingest, "replication-factor"),
+        replicationFactor(ingest),
         format,
         atLeastOne(ingest, "batch-size"),
         ingest.getDuration("batch-wait"),
@@ -68,6 +73,26 @@ public record IngestSettings(
       throw new ConfigException.BadValue(path, "must not be empty");
     }
     return value;
+  }
+
+  private static Optional<Short> replicationFactor(Config ingest) {
+    String key = "replication-factor";
+    if (ingest.getString(key).equals("auto")) {
+      return Optional.empty();
+    }
+    int factor;
+    try {
+      factor = ingest.getInt(key);
+    } catch (ConfigException.WrongType e) {
+      throw new ConfigException.BadValue(
+          PATH + "." + key,
+          "must be auto or a number of replicas, was \"" + ingest.getString(key) + "\"");
+    }
+    if (factor < 1 || factor > Short.MAX_VALUE) {
+      throw new ConfigException.BadValue(
+          PATH + "." + key, "must be auto or at least 1, was " + factor);
+    }
+    return Optional.of((short) factor);
   }
 
   private static int atLeastOne(Config config, String key) {

@@ -311,6 +311,7 @@ class KubernetesManifestsTest {
     assertEquals("2", env("prod").get("SQUALL_BOOTSTRAP_REQUIRED_CONTACTS"));
     assertEquals("3", env("prod").get("SQUALL_CASSANDRA_REPLICATION_FACTOR"));
     assertEquals("3", env("prod").get("SQUALL_KAFKA_REPLICATION_FACTOR"));
+    assertEquals("64", env("prod").get("SQUALL_READINGS_PARTITIONS"));
   }
 
   @ParameterizedTest
