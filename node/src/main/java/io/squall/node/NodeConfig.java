@@ -3,6 +3,7 @@ package io.squall.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueFactory;
 import io.squall.http.HttpSettings;
 import io.squall.persistence.Replication;
@@ -51,6 +52,7 @@ public final class NodeConfig {
     result = withList(result, env, "SQUALL_SEED_NODES", "akka.cluster.seed-nodes");
     result = withDataCenters(result, env);
     result = withLogLevel(result, env);
+    result = withEventFormat(result, env);
     checkLogSettings(env);
     checkPorts(result);
     return result;
@@ -86,6 +88,34 @@ public final class NodeConfig {
           default -> throw notALevel("SQUALL_LOG_LEVEL", value);
         };
     return config.withValue("akka.loglevel", ConfigValueFactory.fromAnyRef(akka));
+  }
+
+  /**
+   * {@code SQUALL_EVENT_FORMAT}: {@code compact} (the default) writes readings events and the
+   * {@code Record} commands between nodes in Squall's compact format; {@code cbor} writes them in
+   * Jackson CBOR, which builds before the compact format read: the first step of a rolling upgrade
+   * from those builds (docs/operations.md#upgrades). Both formats are read either way.
+   */
+  private static Config withEventFormat(Config config, Map<String, String> env) {
+    String value = env.get("SQUALL_EVENT_FORMAT");
+    if (value == null || value.isBlank() || value.equals("compact")) {
+      return config;
+    }
+    if (!value.equals("cbor")) {
+      throw new ConfigException.BadValue(
+          "SQUALL_EVENT_FORMAT", "'" + value + "' is neither compact nor cbor (lower case)");
+    }
+    Config result = config;
+    for (String type :
+        List.of(
+            "io.squall.persistence.Device$ReadingsRecorded",
+            "io.squall.persistence.Device$Record")) {
+      result =
+          result.withValue(
+              ConfigUtil.joinPath("akka", "actor", "serialization-bindings", type),
+              ConfigValueFactory.fromAnyRef("jackson-cbor"));
+    }
+    return result;
   }
 
   /**

@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.serialization.SerializationExtension;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import io.squall.persistence.Device;
+import io.squall.persistence.Reading;
 import io.squall.persistence.Replication;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -175,5 +180,51 @@ class NodeSettingsTest {
 
     assertTrue(error.getMessage().contains("\"dc1:3\""), error.getMessage());
     assertTrue(error.getMessage().contains("'eu-west'"), error.getMessage());
+  }
+
+  @Test
+  void shouldWriteReadingsInCborForARollingUpgradeWhenTheEnvironmentAsks() {
+    Device.ReadingsRecorded event =
+        new Device.ReadingsRecorded(
+            1,
+            "725030:14732",
+            List.of(
+                new Reading(
+                    "725030:14732", Instant.parse("2008-01-01T00:00:00Z"), Map.of("t", 5.0))),
+            0,
+            "readings-0",
+            7L);
+
+    assertEquals("ReadingsSerializer", serializerOf(event, Map.of()));
+    assertEquals(
+        "ReadingsSerializer", serializerOf(event, Map.of("SQUALL_EVENT_FORMAT", "compact")));
+    assertEquals(
+        "JacksonCborSerializer", serializerOf(event, Map.of("SQUALL_EVENT_FORMAT", "cbor")));
+    ConfigException wrong =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                NodeConfig.withEnvironment(
+                    Map.of("SQUALL_EVENT_FORMAT", "CBOR"), ConfigFactory.load()));
+    assertTrue(
+        wrong.getMessage().contains("'SQUALL_EVENT_FORMAT': 'CBOR' is neither compact nor cbor"),
+        wrong.getMessage());
+  }
+
+  /** The serializer a node with {@code env} writes {@code event} with. */
+  private static String serializerOf(Object event, Map<String, String> env) {
+    Config config =
+        ConfigFactory.parseString(
+                "akka.actor.provider = local\nakka.coordinated-shutdown.exit-jvm = off")
+            .withFallback(NodeConfig.withEnvironment(env, ConfigFactory.load()));
+    ActorTestKit testKit = ActorTestKit.create("NodeSettingsTest", config);
+    try {
+      return SerializationExtension.get(testKit.system())
+          .findSerializerFor(event)
+          .getClass()
+          .getSimpleName();
+    } finally {
+      testKit.shutdownTestKit();
+    }
   }
 }
