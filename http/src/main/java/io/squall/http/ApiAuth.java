@@ -64,7 +64,7 @@ public final class ApiAuth {
             () ->
                 log.warn(
                     "Squall has no API tokens (SQUALL_API_TOKENS_FILE is not set): writes and"
-                        + " administration answer 401; see the README's Security section"));
+                        + " administration answer 401; see docs/security.md"));
     return auth;
   }
 

@@ -19,8 +19,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Squall's production overlay deployed as {@code k8s/README.md} says, on loopback: the schema Job
- * runs to completion, then each pod of the Deployment is a node process with an IP of its own
+ * Squall's production overlay deployed as {@code docs/kubernetes.md} says, on loopback: the schema
+ * Job runs to completion, then each pod of the Deployment is a node process with an IP of its own
  * (127.0.0.2, .3, … — Linux routes all of 127/8 to this machine), the container's ports and the
  * environment the kubelet builds from the manifests, with the build's Kafka and Cassandra and the
  * cluster's topic and keyspaces over it.

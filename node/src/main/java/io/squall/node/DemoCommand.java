@@ -170,8 +170,7 @@ final class DemoCommand implements Callable<Integer> {
             + api
             + "/projections/aggregates/rebuild");
     System.out.println(
-        "\n  Without the header both answer 401; the README's Security section tells how to issue"
-            + " tokens.");
+        "\n  Without the header both answer 401; docs/security.md tells how to issue tokens.");
   }
 
   private static void example(String uri) throws Exception {

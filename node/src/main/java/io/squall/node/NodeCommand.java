@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Cli.Version.class,
     description =
-        "Runs one Squall node: joins its cluster, consumes the readings topic, keeps the device entities and the aggregates projection, and serves the API. It is configured by environment variables (SQUALL_KAFKA_BOOTSTRAP_SERVERS, SQUALL_CASSANDRA_CONTACT_POINTS, SQUALL_HTTP_PORT, ...; see README.md) and runs until SIGTERM or Ctrl-C.")
+        "Runs one Squall node: joins its cluster, consumes the readings topic, keeps the device entities and the aggregates projection, and serves the API. It is configured by environment variables (SQUALL_KAFKA_BOOTSTRAP_SERVERS, SQUALL_CASSANDRA_CONTACT_POINTS, SQUALL_HTTP_PORT, ...; see docs/configuration.md) and runs until SIGTERM or Ctrl-C.")
 final class NodeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {

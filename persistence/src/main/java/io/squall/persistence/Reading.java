@@ -48,8 +48,8 @@ public record Reading(String deviceId, Instant timestamp, Map<String, Double> me
   /**
    * What a reading must hold to be accepted, decided once at decode time so that nothing a decoder
    * accepted can fail later in the entity ({@code PersistenceId}, epoch milliseconds), the journal
-   * or the aggregate tables (Cassandra keys, 4-digit years). README.md "Readings" documents the
-   * same table; each check throws {@link InvalidReadingException} naming the broken limit.
+   * or the aggregate tables (Cassandra keys, 4-digit years). docs/concepts.md "Limits" documents
+   * the same table; each check throws {@link InvalidReadingException} naming the broken limit.
    */
   public static final class Limits {
     /** The largest record value (one ISD-lite line or one JSON reading), checked before parsing. */

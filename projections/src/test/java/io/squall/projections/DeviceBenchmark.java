@@ -27,8 +27,7 @@ import java.util.concurrent.TimeUnit;
  * Prints the Device's figures ({@code bin/squall bench device}): bytes of the de-duplication index
  * per station-year of real hourly data, and the time to recover a device with 100,000 readings from
  * the real Cassandra journal — with its aggregate rows (the recovery folds the last event again
- * where its rows lack it) and, for comparison, without. Needs Cassandra; see the README's
- * "Benchmarks".
+ * where its rows lack it) and, for comparison, without. Needs Cassandra; see docs/benchmarks.md.
  */
 public final class DeviceBenchmark {
   private static final int READINGS = 100_000;
