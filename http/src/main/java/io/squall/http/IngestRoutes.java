@@ -41,7 +41,7 @@ public final class IngestRoutes {
 
   private final IngestSettings ingest;
   private final HttpSettings settings;
-  private final CompletionStage<?> topics;
+  private final CompletionStage<?> ingestion;
   private final SendProducer<String, byte[]> producer;
   private final ApiAuth auth;
 
@@ -51,15 +51,18 @@ public final class IngestRoutes {
    */
   public record Accepted(int accepted, List<ReadingsBody.Rejected> rejected, int rejectedCount) {}
 
-  /** {@code topics} completes once the readings and dead-letter topics exist with leaders. */
+  /**
+   * {@code ingestion} completes once the node made its readings and dead-letter topics (their
+   * partitions led) and started its device shards on them.
+   */
   public IngestRoutes(
       ActorSystem<?> system,
       IngestSettings ingest,
       HttpSettings settings,
       ApiAuth auth,
-      CompletionStage<?> topics) {
+      CompletionStage<?> ingestion) {
     this.ingest = ingest;
-    this.topics = topics;
+    this.ingestion = ingestion;
     this.auth = auth;
     this.settings = settings;
     this.producer = KafkaClients.get(system).producer();
@@ -114,7 +117,7 @@ public final class IngestRoutes {
     }
     // the body is read first: a request entity must be consumed within seconds
     return Starting.waitingFor(
-        topics,
+        ingestion,
         TOPICS_PATIENCE,
         "ingestion into Kafka at " + ingest.bootstrapServers(),
         made -> send(decoded));

@@ -7,6 +7,7 @@ import akka.http.javadsl.server.Route;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -37,9 +38,24 @@ final class Starting {
       return whenReady(future, what, route);
     }
     return onComplete(
-        future.copy().orTimeout(patience.toMillis(), TimeUnit.MILLISECONDS),
-        started -> whenReady(future, what, route));
+        settled(future, System.nanoTime() + patience.toNanos()),
+        settled -> whenReady(future, what, route));
   }
+
+  /**
+   * Completes once {@code future} is done or the deadline passed, whichever comes first. It looks
+   * every 100 ms rather than hanging a dependent on {@code future}: a part that stays starting (its
+   * server down) would otherwise collect one per request until it starts.
+   */
+  private static CompletionStage<Void> settled(CompletableFuture<?> future, long deadline) {
+    if (future.isDone() || System.nanoTime() >= deadline) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.runAsync(() -> {}, POLL).thenCompose(x -> settled(future, deadline));
+  }
+
+  private static final Executor POLL =
+      CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS);
 
   private static Route stillStarting(String what) {
     return JsonSupport.error(

@@ -146,7 +146,8 @@ final class NodeProcess {
    * in the node's pod; its output goes to {@code log}. Answers its exit code.
    */
   int exec(Path log, String... args) {
-    return runCommand(environment(), log, args);
+    // as docs/kubernetes.md runs it: a small JVM beside the node
+    return runCommand(List.of("-Xmx64m"), environment(), log, args);
   }
 
   /**
@@ -155,7 +156,12 @@ final class NodeProcess {
    * code.
    */
   static int runCommand(Map<String, String> env, Path log, String... args) {
-    List<String> command = java(SquallCluster.TEST_JVM, "io.squall.node.Cli");
+    return runCommand(SquallCluster.TEST_JVM, env, log, args);
+  }
+
+  private static int runCommand(
+      List<String> jvmOptions, Map<String, String> env, Path log, String... args) {
+    List<String> command = java(jvmOptions, "io.squall.node.Cli");
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(env);

@@ -57,8 +57,10 @@ final class ApiClient {
     try {
       return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
+      // a refused connection says nothing more; a TLS failure names what it did not trust
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new IllegalStateException(
-          "could not reach " + what + " (" + uri + "); is a node running?");
+          "could not reach " + what + " (" + uri + ": " + why + "); is a node running there?");
     }
   }
 }

@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigResolveOptions;
 import org.junit.jupiter.api.Test;
 
 /** What {@code squall status} and {@code squall rebuild} call when not told where. */
 class OwnEndpointsTest {
+  /** The node's own settings, whatever this shell's environment says. */
+  private static final Config DEFAULTS =
+      ConfigFactory.parseResourcesAnySyntax("application")
+          .withFallback(ConfigFactory.defaultReferenceUnresolved())
+          .resolve(ConfigResolveOptions.noSystem());
 
   @Test
   void shouldCallTheLoopbackOfANodeOnEveryInterface() {
-    Config local = ConfigFactory.load();
+    Config local = DEFAULTS;
     assertEquals("http://127.0.0.1:8080/api/v1", OwnEndpoints.api(local));
     assertEquals("http://127.0.0.1:8558", OwnEndpoints.management(local));
 
@@ -30,7 +36,7 @@ class OwnEndpointsTest {
                 "akka.management.http.port = 8559",
                 "squall.http.interface = \"fd00::17\"",
                 "squall.http.tls-dir = \"/etc/squall/api-tls\"")
-            .withFallback(ConfigFactory.load());
+            .withFallback(DEFAULTS);
 
     assertEquals("http://10.244.1.17:8559", OwnEndpoints.management(pod));
     assertEquals("https://[fd00::17]:8080/api/v1", OwnEndpoints.api(pod));

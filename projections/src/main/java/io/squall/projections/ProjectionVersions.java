@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -84,14 +85,31 @@ public final class ProjectionVersions {
                                 "ALTER TABLE " + versions.table + " ADD layout int")))
         .thenCompose(
             d ->
-                session.executeWrite(
-                    "INSERT INTO "
-                        + versions.table
-                        + " (projection, current, layout) VALUES (?, 1, ?) IF NOT EXISTS",
-                    PROJECTION,
-                    LAYOUT))
+                session
+                    .selectOne(
+                        "SELECT current FROM " + versions.table + " WHERE projection = ?",
+                        PROJECTION)
+                    .thenCompose(
+                        row ->
+                            row.isPresent()
+                                ? CompletableFuture.completedFuture(Done.getInstance())
+                                : firstVersion(session, versions.table)))
         .thenCompose(d -> versions.refresh())
         .thenApply(State::current);
+  }
+
+  /**
+   * Version 1 serving, written at the earliest timestamp there is: any versions row written for
+   * real, by a rebuild or restored from a backup ({@code nodetool import} keeps the backup's own
+   * timestamps), wins over it, whichever reaches Cassandra first.
+   */
+  private static CompletionStage<Done> firstVersion(CassandraSession session, String table) {
+    return session.executeWrite(
+        "INSERT INTO "
+            + table
+            + " (projection, current, layout) VALUES (?, 1, ?) USING TIMESTAMP 1",
+        PROJECTION,
+        LAYOUT);
   }
 
   /** Reads the versions; fails, naming {@code squall schema}, when the schema is not there. */

@@ -90,7 +90,7 @@ public record IngestSettings(
     }
     if (factor < 1 || factor > Short.MAX_VALUE) {
       throw new ConfigException.BadValue(
-          PATH + "." + key, "must be auto or at least 1, was " + factor);
+          PATH + "." + key, "must be auto or from 1 to " + Short.MAX_VALUE + ", was " + factor);
     }
     return Optional.of((short) factor);
   }

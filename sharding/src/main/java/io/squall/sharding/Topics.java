@@ -58,7 +58,7 @@ public final class Topics {
           settings
               .kafka()
               .refusal(e.getCause())
-              .orElse("could not list the topics at " + settings.bootstrapServers()),
+              .orElse("could not read or create the topics at " + settings.bootstrapServers()),
           e.getCause());
     } catch (TimeoutException e) {
       throw new KafkaUnavailableException(

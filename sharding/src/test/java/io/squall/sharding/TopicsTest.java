@@ -33,6 +33,11 @@ class TopicsTest {
     String warning = Topics.unsafeReplication((short) 2, REMOTE).orElseThrow();
     assertTrue(warning.startsWith("each partition has 2 replica(s), so losing those brokers"));
     assertTrue(warning.contains("SQUALL_KAFKA_REPLICATION_FACTOR"), warning);
+    List<Node> mixed = List.of(new Node(1, "127.0.0.1", 9092), new Node(2, "10.0.0.2", 9092));
+    assertTrue(
+        Topics.unsafeReplication((short) 1, mixed)
+            .orElseThrow()
+            .startsWith("each partition has 1 replica(s), so losing its broker"));
   }
 
   @Test
@@ -44,7 +49,8 @@ class TopicsTest {
         word.getMessage().contains("must be auto or a number of replicas, was \"three\""),
         word.getMessage());
     ConfigException zero = assertThrows(ConfigException.class, () -> replication("0"));
-    assertTrue(zero.getMessage().contains("must be auto or at least 1, was 0"), zero.getMessage());
+    assertTrue(
+        zero.getMessage().contains("must be auto or from 1 to 32767, was 0"), zero.getMessage());
   }
 
   private static Optional<Short> replication(String value) {
